@@ -1,0 +1,39 @@
+"""Test configuration shared by every test module.
+
+The suite runs three times (see the Makefile): the whole suite on TensorFlow, then the tests
+marked `multi_backend` on JAX and on PyTorch. `KERAS_BACKEND` must be set before keras is
+imported, so it is defaulted here.
+"""
+
+import os
+import pathlib
+
+os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+# ../shared/data beside the project checkout: read-only test data, never copied in.
+SHARED_DATA = ROOT.parent / "shared" / "data"
+
+
+def shared_data(*parts):
+    """Path inside ../shared/data; fails the test clearly when the folder is absent."""
+    path = SHARED_DATA.joinpath(*parts)
+    if not path.exists():
+        pytest.fail(f"test data {path} is missing: the checkout must sit beside ../shared")
+    return path
+
+
+@pytest.fixture
+def rng():
+    return np.random.default_rng(0)
+
+
+@pytest.fixture(autouse=True)
+def _seed():
+    import keras
+
+    keras.utils.set_random_seed(0)
