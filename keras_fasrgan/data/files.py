@@ -1,0 +1,70 @@
+"""Finding image files and checking them cheaply (headers only), with errors that name them."""
+
+import os
+
+IMAGE_EXTENSIONS = (".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff", ".webp", ".ppm")
+
+
+class DatasetError(ValueError):
+    """A dataset folder that does not have the expected layout or holds bad files."""
+
+
+def list_images(directory, extensions=IMAGE_EXTENSIONS):
+    """Sorted image paths (by file name) directly inside `directory`, hidden files skipped.
+
+    Example:
+    >>> list_images("DIV2K/DIV2K_train_HR")[:1]  # doctest: +SKIP
+    ['DIV2K/DIV2K_train_HR/0001.png']
+    """
+    directory = os.fspath(directory)
+    names = sorted(
+        n for n in os.listdir(directory)
+        if not n.startswith(".") and os.path.splitext(n)[1].lower() in extensions
+    )
+    return [os.path.join(directory, n) for n in names]
+
+
+def describe_dir(directory, limit=12):
+    """A short listing of what `directory` holds, for error messages."""
+    directory = os.fspath(directory)
+    if not os.path.exists(directory):
+        return f"{directory} does not exist"
+    if not os.path.isdir(directory):
+        return f"{directory} is not a folder"
+    names = sorted(os.listdir(directory))
+    if not names:
+        return f"{directory} is empty"
+    shown = [n + ("/" if os.path.isdir(os.path.join(directory, n)) else "") for n in names[:limit]]
+    more = f", ... ({len(names) - limit} more)" if len(names) > limit else ""
+    return f"{directory} holds: " + ", ".join(shown) + more
+
+
+def image_size(path):
+    """`(height, width)` from the file header (no decoding); `DatasetError` naming the file.
+
+    Example:
+    >>> image_size("0001.png")  # doctest: +SKIP
+    (1356, 2040)
+    """
+    from PIL import Image
+
+    path = os.fspath(path)
+    try:
+        if os.path.getsize(path) == 0:
+            raise DatasetError(f"{path}: the file is empty")
+        with Image.open(path) as img:
+            width, height = img.size
+    except DatasetError:
+        raise
+    except Exception as e:  # noqa: BLE001 - Pillow raises many types for bad files
+        raise DatasetError(f"{path}: cannot read image ({type(e).__name__}: {e})") from None
+    return height, width
+
+
+def raise_collected(problems, what, limit=10):
+    """Raises one `DatasetError` listing up to `limit` problems (each names its file)."""
+    if not problems:
+        return
+    more = f"\n  ... and {len(problems) - limit} more" if len(problems) > limit else ""
+    lines = "\n  ".join(problems[:limit])
+    raise DatasetError(f"{len(problems)} {what}:\n  {lines}{more}")
