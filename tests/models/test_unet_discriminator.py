@@ -1,0 +1,55 @@
+import keras
+import numpy as np
+import pytest
+
+from keras_fasrgan.models import UNetDiscriminator
+from network_checks import assert_keras_round_trip
+from network_checks import trainable_count
+
+pytestmark = pytest.mark.multi_backend
+
+
+def test_official_parameter_count():
+    disc = UNetDiscriminator()
+    assert trainable_count(disc) == 70_473_220
+    # The image head's first Dense dominates: 16 * 16 * 256 * 1024 + 1024.
+    assert trainable_count(disc.get_layer("dense1")) == 67_109_888
+
+
+def test_two_outputs(rng):
+    disc = UNetDiscriminator(input_size=32)
+    score, score_map = disc(rng.random((2, 32, 32, 3)).astype("float32"), training=False)
+    assert tuple(score.shape) == (2, 1)
+    assert tuple(score_map.shape) == (2, 32, 32, 3)
+
+
+def test_feature_input_variant(rng):
+    disc = UNetDiscriminator(in_channels=8, input_size=16)
+    score, score_map = disc(rng.random((1, 16, 16, 8)).astype("float32"))
+    assert tuple(score_map.shape) == (1, 16, 16, 3)
+
+
+def test_decoder_concatenates_skip_first():
+    disc = UNetDiscriminator(input_size=32)
+    concat = disc.get_layer("up2_concat")
+    inbound = concat._inbound_nodes[0].input_tensors
+    assert inbound[0]._keras_history.operation.name == "down2"
+    assert inbound[1]._keras_history.operation.name == "up2_resize"
+    assert disc.get_layer("up2").conv1.kernel.shape[2] == 512
+
+
+def test_faithful_epsilon_option():
+    assert UNetDiscriminator(input_size=16).get_layer("down1").bn1.epsilon == 128.0
+    plain = UNetDiscriminator(input_size=16, faithful_bn_epsilon=False)
+    assert plain.get_layer("down1").bn1.epsilon == pytest.approx(1e-5)
+
+
+def test_bad_input_size():
+    with pytest.raises(ValueError, match="multiple of 8"):
+        UNetDiscriminator(input_size=30)
+
+
+def test_keras_round_trip(rng, tmp_path):
+    disc = UNetDiscriminator(input_size=16, faithful_bn_epsilon=False)
+    loaded = assert_keras_round_trip(disc, rng.random((2, 16, 16, 3)).astype("float32"), tmp_path)
+    assert loaded.get_config()["faithful_bn_epsilon"] is False
