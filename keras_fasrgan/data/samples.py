@@ -33,7 +33,7 @@ def sample_images(names=None):
     """Real color photographs as `{name: uint8 (H, W, 3) array}`.
 
     Args:
-        names: names from `SAMPLE_NAMES`; default `SAMPLE_TRAIN + SAMPLE_HELDOUT`.
+        names: a name or names from `SAMPLE_NAMES`; default `SAMPLE_TRAIN + SAMPLE_HELDOUT`.
 
     Example:
     >>> images = sample_images(["astronaut"])
@@ -42,9 +42,9 @@ def sample_images(names=None):
     """
     import skimage.data
 
-    names = tuple(SAMPLE_TRAIN + SAMPLE_HELDOUT if names is None else names)
-    if isinstance(names, str):
-        names = (names,)
+    if names is None:
+        names = SAMPLE_TRAIN + SAMPLE_HELDOUT
+    names = (names,) if isinstance(names, str) else tuple(names)
     unknown = [n for n in names if n not in SAMPLE_NAMES]
     if unknown:
         raise ValueError(f"unknown sample image(s) {unknown}; choose from {SAMPLE_NAMES}")

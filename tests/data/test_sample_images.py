@@ -1,0 +1,101 @@
+"""Built-in sample photographs, their tf.data patch pipeline and folder writer."""
+
+import numpy as np
+import pytest
+
+from keras_fasrgan.data import SAMPLE_HELDOUT
+from keras_fasrgan.data import SAMPLE_NAMES
+from keras_fasrgan.data import SAMPLE_TRAIN
+from keras_fasrgan.data import bicubic_lr
+from keras_fasrgan.data import sample_images
+from keras_fasrgan.data import sample_pairs
+
+
+@pytest.mark.multi_backend
+def test_sample_images_are_real_color_photos():
+    images = sample_images()
+    assert tuple(images) == SAMPLE_TRAIN + SAMPLE_HELDOUT
+    assert not set(SAMPLE_TRAIN) & set(SAMPLE_HELDOUT)
+    assert set(SAMPLE_TRAIN + SAMPLE_HELDOUT) <= set(SAMPLE_NAMES)
+    for name, image in images.items():
+        assert image.dtype == np.uint8 and image.ndim == 3 and image.shape[-1] == 3, name
+        assert min(image.shape[:2]) >= 256, name
+        assert image.std() > 20, name  # a photograph, not a flat image
+        # color: the channels differ
+        assert np.abs(image[..., 0].astype(int) - image[..., 2]).mean() > 5, name
+    assert sample_images("astronaut")["astronaut"].shape == (512, 512, 3)
+    with pytest.raises(ValueError, match="unknown sample"):
+        sample_images(["cat"])
+
+
+@pytest.mark.multi_backend
+def test_sample_pairs_use_matlab_bicubic():
+    (lr, hr), = sample_pairs(["chelsea"], scale=4).values()
+    image = sample_images(["chelsea"])["chelsea"]
+    hr_c, lr_expected = bicubic_lr(image, 4)
+    assert hr.shape == (300, 448, 3) and lr.shape == (75, 112, 3)
+    np.testing.assert_array_equal(hr, hr_c)
+    np.testing.assert_array_equal(lr, lr_expected)
+
+
+def _find(hr_full, lr_full, hp, lp, s):
+    p, q = hp.shape[0], hp.shape[0] // s
+    for hflip in (False, True):
+        for vflip in (False, True):
+            for transpose in (False, True):
+                def undo(a):
+                    a = np.swapaxes(a, 0, 1) if transpose else a
+                    a = a[::-1] if vflip else a
+                    return a[:, ::-1] if hflip else a
+
+                h, lo = undo(hp), undo(lp)
+                ys, xs = np.nonzero(np.all(hr_full[: -p + 1, : -p + 1] == h[0, 0], axis=-1))
+                for y, x in zip(ys, xs):
+                    if np.array_equal(hr_full[y:y + p, x:x + p], h):
+                        return (y % s == 0 and x % s == 0 and np.array_equal(
+                            lr_full[y // s:y // s + q, x // s:x // s + q], lo))
+    return False
+
+
+def test_sample_dataset_patches_aligned_and_deterministic():
+    from keras_fasrgan.data import sample_dataset
+
+    names = ["chelsea", "coffee"]
+    pairs = sample_pairs(names, 4)
+    ds = sample_dataset(names, scale=4, patch_size=16, batch_size=4, seed=3, num_batches=2)
+    assert ds.element_spec[0].shape == (4, 4, 4, 3)
+    assert ds.element_spec[1].shape == (4, 16, 16, 3)
+    batches = list(ds)
+    assert len(batches) == 2
+    for lr, hr in batches:
+        lr8 = np.round(lr.numpy() * 255).astype(np.uint8)
+        hr8 = np.round(hr.numpy() * 255).astype(np.uint8)
+        for lp, hp in zip(lr8, hr8):
+            assert any(_find(h, lo, hp, lp, 4) for lo, h in pairs.values())
+    again = list(sample_dataset(names, scale=4, patch_size=16, batch_size=4, seed=3,
+                                num_batches=2))
+    np.testing.assert_array_equal(again[1][1].numpy(), batches[1][1].numpy())
+    other = next(iter(sample_dataset(names, scale=4, patch_size=16, batch_size=4, seed=4)))
+    assert not np.array_equal(other[1].numpy(), batches[0][1].numpy())
+    with pytest.raises(ValueError, match="larger than the smallest"):
+        sample_dataset(names, patch_size=512)
+
+
+def test_write_sample_folder_feeds_div2k_and_paired_folder(tmp_path):
+    from keras_fasrgan.data import div2k
+    from keras_fasrgan.data import paired_folder
+    from keras_fasrgan.data import write_sample_folder
+    from keras_fasrgan.utils import read_image
+
+    hr_dir, lr_dir = write_sample_folder(tmp_path, ["chelsea"], with_lr=True)
+    np.testing.assert_array_equal(read_image(f"{hr_dir}/chelsea.png"),
+                                  sample_images(["chelsea"])["chelsea"])
+    lr, hr = next(iter(div2k(tmp_path, patch_size=32, batch_size=2, seed=0)))
+    assert lr.shape == (2, 8, 8, 3) and hr.shape == (2, 32, 32, 3)
+    hr_dir, lr_dir = write_sample_folder(tmp_path / "bench", ["coffee"], layout="paired",
+                                         with_lr=True)
+    (name, lr, hr), = list(paired_folder(hr_dir, lr_dir))
+    expected_lr, expected_hr = sample_pairs(["coffee"])["coffee"]
+    assert name == "coffee"
+    np.testing.assert_array_equal(lr, expected_lr)
+    np.testing.assert_array_equal(hr, expected_hr)
