@@ -194,7 +194,8 @@ def _positions(shape, crop, step, thresh):
     return [(y, x) for y in axis(shape[0]) for x in axis(shape[1])]
 
 
-def subimage_pairs(pairs, out_root, scale, crop_size=480, step=240, thresh_size=0, split="train"):
+def subimage_pairs(pairs, out_root, scale, crop_size=480, step=240, thresh_size=0, split="train",
+                   workers=None):
     """Aligned sub-images of (HR, LR) pairs, made once under `out_root`.
 
     Positions are taken on the LR grid (`crop_size / scale`, `step / scale`) and multiplied by
@@ -202,6 +203,7 @@ def subimage_pairs(pairs, out_root, scale, crop_size=480, step=240, thresh_size=
     `<out_root>/DIV2K_<split>_HR_sub/<stem>_s001.png` and
     `<out_root>/DIV2K_<split>_LR_sub/X<scale>/<stem>_s001x<scale>.png`, and a `.complete`
     marker recording the parameters; with a matching marker nothing is read or written.
+    Images are processed by `workers` threads (default: up to 4).
     """
     from keras_fasrgan.utils import read_image
     from keras_fasrgan.utils import write_image
@@ -220,10 +222,12 @@ def subimage_pairs(pairs, out_root, scale, crop_size=480, step=240, thresh_size=
         if saved.get("params") == params:
             return [tuple(p) for p in saved["pairs"]]
     lc, ls, lt = crop_size // scale, step // scale, thresh_size // scale
-    out = []
-    for hr_path, lr_path in pairs:
+
+    def one(pair):
+        hr_path, lr_path = pair
         stem = os.path.splitext(os.path.basename(hr_path))[0]
         hr = lr = None
+        made = []
         for index, (y, x) in enumerate(_positions(image_size(lr_path), lc, ls, lt), start=1):
             hr_target = os.path.join(hr_out, f"{stem}_s{index:03d}.png")
             lr_target = os.path.join(lr_out, f"{stem}_s{index:03d}x{scale}.png")
@@ -233,7 +237,13 @@ def subimage_pairs(pairs, out_root, scale, crop_size=480, step=240, thresh_size=
                 ys, xs = y * scale, x * scale
                 write_image(hr_target, hr[ys:ys + crop_size, xs:xs + crop_size])
                 write_image(lr_target, lr[y:y + lc, x:x + lc])
-            out.append((hr_target, lr_target))
+            made.append((hr_target, lr_target))
+        return made
+
+    os.makedirs(hr_out, exist_ok=True)
+    os.makedirs(lr_out, exist_ok=True)
+    with concurrent.futures.ThreadPoolExecutor(workers or min(4, os.cpu_count() or 1)) as pool:
+        out = [p for made in pool.map(one, pairs) for p in made]
     with atomic_write(marker, suffix=".json") as tmp:
         with open(tmp, "w") as f:
             json.dump({"params": params, "pairs": out}, f)
