@@ -306,6 +306,9 @@ def div2k(
     if subimages:
         out_root = os.path.expanduser(os.fspath(cache_dir or root))
         pairs = subimage_pairs(pairs, out_root, scale, split=split)
+        if not pairs:
+            raise DatasetError(f"subimages=True: every {split} image is smaller than the "
+                               "480x480 sub-image size; use subimages=False")
     is_train = split == "train"
     return pair_dataset(
         pairs,
