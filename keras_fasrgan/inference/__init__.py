@@ -1,1 +1,29 @@
-"""keras_fasrgan.inference."""
+"""Inference: tiled `upscale` of any image, on the Keras model or its TFLite conversion.
+
+- `upscale(model, image, tile=None, tile_pad=16, batch_size=4, engine="auto",
+  self_ensemble=False, progress=False)`: NumPy in, NumPy out, same dtype and channel layout.
+- `tile_grid`, `tiled_forward`: the exact tiling scheme (see `tiling`).
+- `get_engine`, `resolve_engine`, `KerasEngine`, `TFLiteEngine`: cached engines.
+"""
+
+from keras_fasrgan.inference.engines import ENGINES
+from keras_fasrgan.inference.engines import KerasEngine
+from keras_fasrgan.inference.engines import TFLiteEngine
+from keras_fasrgan.inference.engines import get_engine
+from keras_fasrgan.inference.engines import resolve_engine
+from keras_fasrgan.inference.tiling import tile_grid
+from keras_fasrgan.inference.tiling import tiled_forward
+from keras_fasrgan.inference.upscale import model_scale
+from keras_fasrgan.inference.upscale import upscale
+
+__all__ = [
+    "ENGINES",
+    "KerasEngine",
+    "TFLiteEngine",
+    "get_engine",
+    "model_scale",
+    "resolve_engine",
+    "tile_grid",
+    "tiled_forward",
+    "upscale",
+]

@@ -1,0 +1,209 @@
+"""Loading a generator from a "model spec": a file or a preset name.
+
+A spec is one of:
+
+- a `.keras` file holding a generator (e.g. `RRDBNet`), or a whole trainer / GAN model whose
+  `generator` is taken;
+- a `.weights.h5` file plus its architecture in a JSON file beside it: `NAME.json` or
+  `NAME.config.json` for `NAME.weights.h5`, or `config.json` in the same folder. The JSON is
+  either a Keras serialisation (`{"class_name": "RRDBNet", "config": {...}}`, as
+  `keras.saving.serialize_keras_object(model)` writes) or plain `RRDBNet` arguments
+  (`{"scale": 4, "num_blocks": 23, ...}`);
+- an official PyTorch checkpoint `.pth` / `.pt`, converted on the fly by
+  `keras_fasrgan.convert.load_checkpoint_as_model`;
+- a preset name from `keras_fasrgan.presets`.
+"""
+
+import json
+import os
+
+
+MODEL_EXTENSIONS = (".keras", ".weights.h5", ".h5", ".pth", ".pt")
+
+
+class ModelLoadError(ValueError):
+    """A model spec that cannot be loaded; the message says why and what would work."""
+
+
+def _looks_like_path(spec):
+    return os.sep in spec or spec.startswith(".") or spec.lower().endswith(MODEL_EXTENSIONS)
+
+
+def _extract_generator(model, path):
+    import keras
+
+    if getattr(model, "scale", None) is not None and isinstance(model, keras.Model):
+        return model
+    for attr in ("generator", "netG", "g"):
+        candidate = getattr(model, attr, None)
+        if isinstance(candidate, keras.Model):
+            return candidate
+    inputs = getattr(model, "inputs", None)
+    outputs = getattr(model, "outputs", None)
+    if inputs and outputs and len(inputs) == 1 and len(outputs) == 1:
+        if len(inputs[0].shape) == 4 and len(outputs[0].shape) == 4:
+            return model  # some image-to-image functional model
+    raise ModelLoadError(
+        f"{path}: holds a {type(model).__name__}, which is neither a generator nor a trainer "
+        "with a `generator` attribute"
+    )
+
+
+def _load_keras_file(path):
+    import keras
+
+    import keras_fasrgan.layers  # noqa: F401 - registers the custom objects
+    import keras_fasrgan.models  # noqa: F401
+
+    try:
+        model = keras.saving.load_model(path, compile=False)
+    except Exception as e:  # noqa: BLE001 - Keras raises many types for bad files
+        raise ModelLoadError(f"{path}: cannot load the .keras file ({type(e).__name__}: {e})") from None
+    return _extract_generator(model, path)
+
+
+def _config_candidates(path):
+    directory = os.path.dirname(os.path.abspath(path))
+    base = os.path.basename(path)
+    for ext in (".weights.h5", ".h5"):
+        if base.endswith(ext):
+            stem = base[: -len(ext)]
+            break
+    else:
+        stem = os.path.splitext(base)[0]
+    return [
+        os.path.join(directory, f"{stem}.json"),
+        os.path.join(directory, f"{stem}.config.json"),
+        os.path.join(directory, "config.json"),
+    ]
+
+
+def model_from_config_file(config_path):
+    """Builds an (untrained) model from a JSON architecture file (see the module docstring).
+
+    Example:
+    >>> model = model_from_config_file("rrdbnet_x4.json")  # doctest: +SKIP
+    """
+    import keras
+
+    import keras_fasrgan.layers  # noqa: F401
+    from keras_fasrgan.models import RRDBNet
+
+    try:
+        with open(config_path) as f:
+            config = json.load(f)
+    except (OSError, ValueError) as e:
+        raise ModelLoadError(f"{config_path}: cannot read the architecture JSON ({e})") from None
+    if not isinstance(config, dict):
+        raise ModelLoadError(f"{config_path}: expected a JSON object, got {type(config).__name__}")
+    try:
+        if "class_name" in config:
+            return keras.saving.deserialize_keras_object(config)
+        return RRDBNet(**config)
+    except Exception as e:  # noqa: BLE001
+        raise ModelLoadError(
+            f"{config_path}: cannot build a model from this architecture ({type(e).__name__}: {e})"
+        ) from None
+
+
+def _load_weights_file(path):
+    for config_path in _config_candidates(path):
+        if os.path.isfile(config_path):
+            break
+    else:
+        names = ", ".join(os.path.basename(p) for p in _config_candidates(path))
+        raise ModelLoadError(
+            f"{path}: a weights file has no architecture; put a JSON config beside it ({names}) "
+            "or save the whole model with model.save('model.keras')"
+        )
+    model = model_from_config_file(config_path)
+    try:
+        model.load_weights(path)
+    except Exception as e:  # noqa: BLE001
+        raise ModelLoadError(
+            f"{path}: weights do not fit the architecture in {config_path} ({type(e).__name__}: {e})"
+        ) from None
+    return model
+
+
+def _load_checkpoint(path):
+    try:
+        from keras_fasrgan.convert import load_checkpoint_as_model
+    except ImportError as e:
+        raise ModelLoadError(f"{path}: converting PyTorch checkpoints is unavailable ({e})") from None
+    try:
+        return load_checkpoint_as_model(path)
+    except (ValueError, KeyError, OSError) as e:
+        raise ModelLoadError(f"{path}: cannot convert the checkpoint ({e})") from None
+
+
+def _preset_names():
+    try:
+        from keras_fasrgan import presets
+    except ImportError:
+        return None, None
+    names = None
+    if hasattr(presets, "available_presets"):
+        names = list(presets.available_presets())
+    return presets, names
+
+
+def _load_preset(name):
+    presets, names = _preset_names()
+    if presets is None or not hasattr(presets, "load_preset"):
+        raise ModelLoadError(
+            f"{name!r} is not a model file, and no presets are available in this install"
+        )
+    if names is not None and name not in names:
+        listed = ", ".join(names) if names else "none"
+        raise ModelLoadError(
+            f"{name!r} is neither an existing model file nor a preset (available presets: "
+            f"{listed}); model files end with {', '.join(MODEL_EXTENSIONS)}"
+        )
+    return presets.load_preset(name)
+
+
+def load_generator(spec):
+    """Loads a generator from a model spec: file path, preset name, or a model (returned as is).
+
+    Args:
+        spec: a `keras.Model`, a path to `.keras` / `.weights.h5` (+ JSON architecture) /
+            `.pth`, or a preset name (see the module docstring).
+
+    Returns:
+        A Keras generator (e.g. `RRDBNet`).
+
+    Raises:
+        ModelLoadError: missing file, unknown preset, weights without architecture, or a
+            file that does not hold a generator.
+
+    Example:
+    >>> model = load_generator("runs/fasrgan/generator.keras")  # doctest: +SKIP
+    >>> model = load_generator("demo_x4")  # doctest: +SKIP
+    """
+    import keras
+
+    if isinstance(spec, keras.Model):
+        return spec
+    if not isinstance(spec, (str, os.PathLike)):
+        raise ModelLoadError(f"a model spec must be a path or a preset name, got {spec!r}")
+    spec = os.fspath(spec)
+    if os.path.isdir(spec):
+        raise ModelLoadError(f"{spec}: is a directory; give a .keras, .weights.h5 or .pth file")
+    if not os.path.exists(spec):
+        if _looks_like_path(spec):
+            raise ModelLoadError(f"{spec}: no such model file")
+        return _load_preset(spec)
+    if os.path.getsize(spec) == 0:
+        raise ModelLoadError(f"{spec}: the file is empty")
+    lower = spec.lower()
+    if lower.endswith(".keras"):
+        return _load_keras_file(spec)
+    if lower.endswith((".weights.h5", ".h5")):
+        return _load_weights_file(spec)
+    if lower.endswith((".pth", ".pt")):
+        return _load_checkpoint(spec)
+    raise ModelLoadError(
+        f"{spec}: unknown model file type; expected one of {', '.join(MODEL_EXTENSIONS)} "
+        "or a preset name"
+    )
