@@ -160,7 +160,10 @@ def _load_preset(name):
             f"{name!r} is neither an existing model file nor a preset (available presets: "
             f"{listed}); model files end with {', '.join(MODEL_EXTENSIONS)}"
         )
-    return presets.load_preset(name)
+    try:
+        return presets.load_preset(name)
+    except (ValueError, OSError) as e:
+        raise ModelLoadError(f"preset {name!r}: {e}") from None
 
 
 def load_generator(spec):
