@@ -1,0 +1,62 @@
+"""FASRGAN trainer: UNet discriminator with image score and per-pixel score map, plus the
+fine-grained attention loss (DESIGN 1.2, 1.4).
+
+Example:
+
+```python
+from keras_fasrgan.models import FASRGAN, RRDBNet, UNetDiscriminator
+gan = FASRGAN(RRDBNet(), UNetDiscriminator(), perceptual_loss="vgg19-dcbb9e9d.pth")
+gan.load_pretrained_generator("RRDB_PSNR_x4.pth")
+gan.compile()
+gan.fit(pairs, epochs=1)  # logs g_loss, pixel, perceptual, adversarial, map, attention, d_loss, ...
+```
+"""
+
+import keras
+
+from keras_fasrgan.models.trainer_base import GANTrainerBase
+
+
+@keras.saving.register_keras_serializable(package="keras_fasrgan")
+class FASRGAN(GANTrainerBase):
+    """FASRGAN trainer.
+
+    G loss: 1e-2 L1 + 1 perceptual + 5e-3 RaGAN(score) + 5e-3 per-pixel GAN(map) + 5e-2
+    attention, where attention = mean(|SR - HR| * stop_gradient(1 - sigmoid(M(SR)))).
+    D loss: RaGAN(score) + per-pixel BCE(map). Arguments as for `ESRGAN`, with a
+    discriminator returning `(score, score_map)` (`UNetDiscriminator`); `loss_weights` also
+    accepts "map" and "attention".
+
+    Example:
+
+    ```python
+    gan = FASRGAN(generator, UNetDiscriminator(input_size=128), loss_weights={"attention": 1e-2})
+    ```
+    """
+
+    uses_score_map = True
+    uses_attention = True
+
+    def __init__(
+        self,
+        generator,
+        discriminator,
+        perceptual_loss="imagenet",
+        loss_weights=None,
+        d_update_ratio=1,
+        d_init_iters=0,
+        ema_decay=None,
+        crop_border=None,
+        **kwargs,
+    ):
+        super().__init__(
+            generator,
+            discriminator,
+            perceptual_loss=perceptual_loss,
+            loss_weights=loss_weights,
+            d_update_ratio=d_update_ratio,
+            d_init_iters=d_init_iters,
+            ema_decay=ema_decay,
+            crop_border=crop_border,
+            **kwargs,
+        )

@@ -1,0 +1,116 @@
+"""Official optimiser settings: Adam and a MultiStepLR-like halving schedule (DESIGN 1.5).
+
+Example:
+
+```python
+from keras_fasrgan.optimizers import official_optimizer, official_schedule
+g_opt = official_optimizer("fasrgan")        # Adam(1e-4, 0.9, 0.999), halved at 50k/100k/200k/300k
+schedule = official_schedule("psnr")         # 2e-4 halved at 50k/100k/200k/600k/800k/1M
+```
+"""
+
+import keras
+from keras import ops
+
+_GAN_MILESTONES = (50_000, 100_000, 200_000, 300_000)
+OFFICIAL_RECIPES = {
+    # kind: (initial learning rate, milestones, total iterations or None)
+    "fasrgan": (1e-4, _GAN_MILESTONES, 500_000),
+    "esrgan": (1e-4, _GAN_MILESTONES, 500_000),
+    "fs_srgan": (1e-4, _GAN_MILESTONES, 500_000),
+    "fa_fs_srgan": (2.5e-5, _GAN_MILESTONES, 500_000),
+    "psnr": (2e-4, (50_000, 100_000, 200_000, 600_000, 800_000, 1_000_000), None),
+}
+
+
+@keras.saving.register_keras_serializable(package="keras_fasrgan")
+class MultiStepDecay(keras.optimizers.schedules.LearningRateSchedule):
+    """Piecewise-constant decay like PyTorch's `MultiStepLR`, per optimiser step.
+
+    `lr(step) = initial_learning_rate * gamma ** (number of milestones <= step)`, where `step`
+    is the optimiser's `iterations` (steps already taken).
+
+    Example:
+
+    ```python
+    s = MultiStepDecay(1e-4, [50_000, 100_000])
+    float(s(49_999)), float(s(50_000))  # (1e-4, 5e-5)
+    ```
+    """
+
+    def __init__(self, initial_learning_rate, milestones, gamma=0.5, name=None):
+        self.initial_learning_rate = float(initial_learning_rate)
+        self.milestones = [int(m) for m in milestones]
+        if self.milestones != sorted(self.milestones):
+            raise ValueError(f"milestones must be increasing, got {self.milestones}")
+        self.gamma = float(gamma)
+        self.name = name
+
+    def __call__(self, step):
+        step = ops.cast(step, "float32")
+        passed = ops.zeros((), "float32")
+        for m in self.milestones:
+            passed = passed + ops.cast(ops.greater_equal(step, float(m)), "float32")
+        return self.initial_learning_rate * ops.power(self.gamma, passed)
+
+    def get_config(self):
+        return {
+            "initial_learning_rate": self.initial_learning_rate,
+            "milestones": list(self.milestones),
+            "gamma": self.gamma,
+            "name": self.name,
+        }
+
+
+def _recipe(kind):
+    key = kind.lower().replace("-", "_").replace("+", "_")
+    if key not in OFFICIAL_RECIPES:
+        raise ValueError(f"Unknown recipe {kind!r}; expected one of {sorted(OFFICIAL_RECIPES)}")
+    return OFFICIAL_RECIPES[key]
+
+
+def official_schedule(kind="fasrgan"):
+    """The official learning-rate schedule of a training stage as a `MultiStepDecay`.
+
+    kinds: "fasrgan", "esrgan", "fs_srgan" (1e-4), "fa_fs_srgan" (2.5e-5), all halved at
+    50k/100k/200k/300k of 500k iterations; "psnr" (2e-4 halved at 50k/100k/200k/600k/800k/1M).
+
+    Example:
+
+    ```python
+    official_schedule("fa_fs_srgan").initial_learning_rate  # 2.5e-05
+    ```
+    """
+    lr, milestones, _ = _recipe(kind)
+    return MultiStepDecay(lr, milestones, gamma=0.5)
+
+
+def official_iterations(kind="fasrgan"):
+    """Total iterations of the official recipe (None where the paper does not state it).
+
+    Example:
+
+    ```python
+    official_iterations("fasrgan")  # 500000
+    ```
+    """
+    return _recipe(kind)[2]
+
+
+def official_optimizer(kind="fasrgan", learning_rate=None):
+    """Adam with the official betas (0.9, 0.999), epsilon 1e-8 (PyTorch's) and schedule.
+
+    `learning_rate` overrides the schedule (a float or any Keras schedule).
+
+    Example:
+
+    ```python
+    g_opt = official_optimizer("fasrgan")
+    d_opt = official_optimizer("fasrgan")
+    ```
+    """
+    if learning_rate is None:
+        learning_rate = official_schedule(kind)
+    return keras.optimizers.Adam(
+        learning_rate=learning_rate, beta_1=0.9, beta_2=0.999, epsilon=1e-8
+    )
