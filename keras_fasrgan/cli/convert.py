@@ -107,12 +107,13 @@ def run(args):
     except (ValueError, OSError) as e:
         raise CLIError(f"{args.input}: {e}") from None
     layout = detect_layout(state_dict)
-    print(f"checkpoint:   {args.input} ({LAYOUT_TITLES[layout]} layout, {len(state_dict)} tensors)")
+    title = LAYOUT_TITLES[layout]
+    print(f"checkpoint:   {args.input} ({title} layout, {len(state_dict)} tensors)")
     print(f"inferred:     {_describe(inferred)}")
     if config != inferred:
         print(f"building:     {_describe(config)}")
     if inferred["scale"] == 2 and args.scale is None:
-        print("note:         x2 and x3 checkpoints have the same keys; pass --scale 3 for an x3 one")
+        print("note:         x2 and x3 checkpoints have the same keys; pass --scale 3 for x3")
 
     try:
         model = build_model(**config)

@@ -31,7 +31,8 @@ def random_weights(seed, scale=4, nb=NB, nf=NF, gc=GC, in_ch=3, head=True):
     g = torch.Generator().manual_seed(seed)
 
     def conv(cin, cout):
-        return (0.1 * torch.randn(cout, cin, 3, 3, generator=g), 0.1 * torch.randn(cout, generator=g))
+        weight = 0.1 * torch.randn(cout, cin, 3, 3, generator=g)
+        return weight, 0.1 * torch.randn(cout, generator=g)
 
     w = {"first": conv(in_ch, nf), "body": conv(nf, nf)}
     for i in range(nb):
@@ -135,11 +136,13 @@ X = torch.rand(1, 3, 6, 5, generator=torch.Generator().manual_seed(1))
 
 @pytest.mark.multi_backend
 @pytest.mark.parametrize("layout", ["old", "esrgan", "basicsr"])
-@pytest.mark.parametrize("legacy", [True, False], ids=["legacy", "zip"])
-def test_x4_checkpoint_in_every_layout_and_format_matches_torch(tmp_path, layout, legacy):
+def test_x4_checkpoint_in_every_layout_and_format_matches_torch(tmp_path, layout):
     weights = random_weights(seed=4)
-    path = save(state_dict(weights, layout), tmp_path / "g.pth", legacy)
-    model = load_checkpoint_as_model(path)
+    sd = state_dict(weights, layout)
+    legacy = save(sd, tmp_path / "legacy.pth", legacy=True)
+    zipped = save(sd, tmp_path / "zip.pth", legacy=False)
+    assert legacy.read_bytes()[:2] != b"PK" and zipped.read_bytes()[:2] == b"PK"
+    model = load_checkpoint_as_model(legacy)
     assert isinstance(model, RRDBNet)
     assert (model.scale, model.num_blocks, model.filters, model.growth_channels) == (4, NB, NF, GC)
     with torch.no_grad():
@@ -147,6 +150,12 @@ def test_x4_checkpoint_in_every_layout_and_format_matches_torch(tmp_path, layout
     actual = run_keras(model, X)
     assert actual.shape == (1, 3, 24, 20)
     np.testing.assert_allclose(actual, expected, atol=1e-4, rtol=1e-4)
+    # The zip format gives the same weights (loaded into the same model, so no rebuild).
+    before = weights_of(model)
+    for variable in model.weights:
+        variable.assign(keras.ops.zeros(variable.shape))
+    load_torch_weights(model, zipped)
+    assert all(np.array_equal(a, b) for a, b in zip(before, weights_of(model)))
 
 
 @pytest.mark.multi_backend
@@ -223,7 +232,10 @@ def _mismatch_cases():
     extra["RRDB_trunk.0.RDB1.conv1.running_mean"] = torch.zeros(4)
     return {
         # one RRDB too many: the checkpoint's 3rd block is unexpected
-        "wrong_nb": (state_dict(random_weights(3, nb=3), "old", nb=3), "model.1.sub.2.RDB1.conv1.0.weight"),
+        "wrong_nb": (
+            state_dict(random_weights(3, nb=3), "old", nb=3),
+            "model.1.sub.2.RDB1.conv1.0.weight",
+        ),
         "wrong_nf": (state_dict(random_weights(3, nf=16), "basicsr"), "conv_first.weight"),
         "missing_key": (missing, "model.1.sub.1.RDB2.conv3.0.bias"),
         "extra_key": (extra, "RRDB_trunk.0.RDB1.conv1.running_mean"),
@@ -232,7 +244,9 @@ def _mismatch_cases():
 
 
 @pytest.mark.multi_backend
-@pytest.mark.parametrize("case", ["wrong_nb", "wrong_nf", "missing_key", "extra_key", "wrong_scale"])
+@pytest.mark.parametrize(
+    "case", ["wrong_nb", "wrong_nf", "missing_key", "extra_key", "wrong_scale"]
+)
 def test_mismatching_checkpoint_names_the_key_and_leaves_model_unchanged(case):
     sd, key = _mismatch_cases()[case]
     model = RRDBNet(scale=4, num_blocks=NB, filters=NF, growth_channels=GC)
@@ -271,3 +285,17 @@ def test_unreadable_files_give_clear_errors(tmp_path):
         inspect_checkpoint(tmp_path / "nope.pth")
     with pytest.raises(ValueError, match="none of the known layouts"):
         infer_architecture({"features.0.weight": np.zeros((3, 3, 3, 3))})
+
+
+@pytest.mark.multi_backend
+def test_infer_architecture_edge_cases():
+    sd = state_dict(random_weights(seed=9, in_ch=12), "basicsr")
+    # BasicSR / Real-ESRGAN x2 models pixel-unshuffle into a 12-channel first conv.
+    with pytest.raises(ValueError, match="pixel-unshuffles"):
+        infer_architecture(sd)
+    # A DataParallel "module." prefix is removed; in_channels and gc come from the shapes.
+    sd = state_dict(random_weights(seed=9, in_ch=64, gc=6), "esrgan")
+    info = infer_architecture({f"module.{k}": v for k, v in sd.items()})
+    assert info == dict(
+        arch="RRDBNet", num_blocks=NB, filters=NF, growth_channels=6, in_channels=64, scale=4
+    )
