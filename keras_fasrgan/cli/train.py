@@ -1,0 +1,110 @@
+"""`fasrgan train`: train a preset (or a JSON config) on a DIV2K folder."""
+
+
+def add_parser(subparsers):
+    p = subparsers.add_parser(
+        "train",
+        help="train a PSNR / ESRGAN / FASRGAN / Fs-SRGAN / FA+Fs-SRGAN model on DIV2K",
+        description=(
+            "Train with an official preset (psnr_x4, esrgan_x4, fasrgan_x4, fs_srgan_x4, "
+            "fa_fs_srgan_x4) or a JSON config. Writes OUTPUT/backup (checkpoints; --resume "
+            "continues from them), OUTPUT/logs (CSV, TensorBoard), OUTPUT/samples and "
+            "OUTPUT/generator.keras. Exit code 1 when training stopped on a NaN/inf loss."
+        ),
+    )
+    p.add_argument("--config", required=True, metavar="NAME|FILE", help="preset name or .json file")
+    p.add_argument("--data", required=True, metavar="DIR", help="DIV2K root (DIV2K_train_HR/ inside)")
+    p.add_argument("--val-data", metavar="DIR", help="DIV2K root with DIV2K_valid_HR/")
+    p.add_argument("--val-patch-size", type=int, metavar="N",
+                   help="centre-crop validation images to N HR pixels (default: whole images)")
+    p.add_argument("--val-images", type=int, metavar="N", help="use the first N validation images")
+    p.add_argument("--steps", type=int, metavar="N", help="total iterations (default: the preset's)")
+    p.add_argument("--batch-size", type=int, metavar="N", help="global batch size")
+    p.add_argument("--patch-size", type=int, metavar="N", help="HR patch size")
+    p.add_argument("--output", "-o", default="fasrgan-run", metavar="DIR",
+                   help="output folder (default fasrgan-run)")
+    p.add_argument("--resume", action="store_true", help="continue from OUTPUT/backup")
+    p.add_argument("--pretrained", metavar="PATH", help="PSNR-stage generator (.weights.h5/.keras/.pth)")
+    p.add_argument("--pretrained-extractor", metavar="PATH", help="E weights for the Fs variants")
+    p.add_argument("--vgg-weights", metavar="imagenet|PATH|none",
+                   help="perceptual-loss VGG19 weights (default: the config's)")
+    p.add_argument("--checkpoint-every", type=int, metavar="N", help="iterations between checkpoints")
+    p.add_argument("--validate-every", type=int, metavar="N", help="iterations between validations")
+    p.add_argument("--cache-dir", metavar="DIR", help="where the DIV2K LR cache goes")
+    p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", dest="overrides",
+                   help="config override, e.g. --set generator.num_blocks=4 (repeatable)")
+    p.add_argument("--tiny", action="store_true",
+                   help="tiny networks, batch 2, patch 32, no VGG: a smoke test")
+    p.add_argument("--multi-gpu", action="store_true",
+                   help="MirroredStrategy over all local GPUs (global batch split across them)")
+    p.add_argument("--jit-compile", choices=("auto", "on", "off"), default="auto",
+                   help="XLA (auto: on for one device)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=run)
+
+
+def _overrides(args):
+    from keras_fasrgan.cli import CLIError
+    from keras_fasrgan.training.configs import TINY_OVERRIDES
+    from keras_fasrgan.training.configs import parse_value
+
+    out = dict(TINY_OVERRIDES) if args.tiny else {}
+    for item in args.overrides:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise CLIError(f"--set expects KEY=VALUE, got {item!r}")
+        out[key.strip()] = parse_value(value.strip())
+    return out
+
+
+def run(args):
+    import os
+
+    from keras_fasrgan.cli import CLIError
+
+    if not os.path.isdir(os.path.expanduser(args.data)):
+        raise CLIError(f"--data {args.data}: not a folder")
+    if args.val_data and not os.path.isdir(os.path.expanduser(args.val_data)):
+        raise CLIError(f"--val-data {args.val_data}: not a folder")
+    overrides = _overrides(args)
+
+    from keras_fasrgan.data import DatasetError
+    from keras_fasrgan.training.run import _UNSET
+    from keras_fasrgan.training.run import train
+
+    strategy = None
+    if args.multi_gpu:
+        import tensorflow as tf
+
+        strategy = tf.distribute.MirroredStrategy()
+    jit = {"auto": "auto", "on": True, "off": False}[args.jit_compile]
+    try:
+        result = train(
+            args.config,
+            args.data,
+            args.output,
+            steps=args.steps,
+            batch_size=args.batch_size,
+            patch_size=args.patch_size,
+            val_data=args.val_data,
+            val_patch_size=args.val_patch_size,
+            val_images=args.val_images,
+            resume=args.resume,
+            pretrained=args.pretrained,
+            pretrained_extractor=args.pretrained_extractor,
+            vgg_weights=_UNSET if args.vgg_weights is None else args.vgg_weights,
+            overrides=overrides,
+            checkpoint_every=args.checkpoint_every,
+            validate_every=args.validate_every,
+            strategy=strategy,
+            cache_dir=args.cache_dir,
+            jit_compile=jit,
+            verbose=0 if args.quiet else 1,
+        )
+    except (ValueError, FileNotFoundError, FileExistsError, DatasetError) as e:
+        raise CLIError(str(e)) from None
+    if result["status"] == "nan":
+        print(f"fasrgan train: {result['message']}")
+        return 1
+    print(f"trained {result['iteration']} iterations; generator: {result['generator']}")
+    return 0
