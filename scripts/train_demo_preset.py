@@ -35,20 +35,14 @@ from keras_fasrgan.utils import from_float  # noqa: E402
 from keras_fasrgan.utils import to_float  # noqa: E402
 
 ARCH = dict(scale=4, num_blocks=2, filters=32, growth_channels=16)
-# Grayscale photographs bundled with scikit-image, used (as RGB) for extra texture.
-EXTRA_GRAY = ("camera", "brick", "grass", "gravel", "coins", "clock", "moon")
 HERE = os.path.dirname(os.path.abspath(__file__))
 PRESET_DIR = os.path.join(HERE, os.pardir, "keras_fasrgan", "presets")
 
 
 def training_pairs(scale):
-    import skimage.data
-
-    images = list(sample_images(SAMPLE_TRAIN).values())
-    for name in EXTRA_GRAY:
-        gray = np.asarray(getattr(skimage.data, name)(), dtype=np.uint8)
-        images.append(np.repeat(gray[..., None], 3, axis=-1))
-    return [tuple(reversed(bicubic_lr(image, scale))) for image in images]  # (lr, hr)
+    """(lr, hr) pairs of the built-in color photos of `SAMPLE_TRAIN`."""
+    images = sample_images(SAMPLE_TRAIN).values()
+    return [tuple(reversed(bicubic_lr(image, scale))) for image in images]
 
 
 def batches(pairs, rng, steps, batch_size, patch_size, scale):
@@ -132,7 +126,7 @@ def main():
         "scikit-image photos by scripts/train_demo_preset.py. Not the paper's model.",
         "architecture": {"class": "RRDBNet", "config": ARCH},
         "training": {
-            "images": list(SAMPLE_TRAIN) + list(EXTRA_GRAY),
+            "images": list(SAMPLE_TRAIN),
             "heldout": list(SAMPLE_HELDOUT),
             "steps": args.steps,
             "batch_size": args.batch_size,

@@ -1,12 +1,14 @@
-"""Built-in real photographs (scikit-image's bundled data, available offline) for the demo,
-the docs and the tests.
+"""Built-in real photographs (bundled with scikit-image and matplotlib, available offline)
+for the demo, the docs and the tests.
 
 Color photographs only (`cat` is the same picture as `chelsea`, `colorwheel` is synthetic, and
-both are left out). A fixed split keeps held-out photos that a demo model never trains on, so
-it can show that it beats bicubic on unseen images:
+both are left out; grayscale photos would teach a model to desaturate). A fixed split keeps
+held-out photos that a demo model never trains on, so it can show that it beats bicubic on
+unseen images:
 
     SAMPLE_TRAIN   = chelsea (cat, 300x451), rocket (427x640), immunohistochemistry (512x512),
-                     hubble_deep_field (872x1000)
+                     hubble_deep_field (872x1000), motorcycle (500x741, scikit-image's
+                     stereo pair, left view), grace_hopper (600x512, matplotlib's sample data)
     SAMPLE_HELDOUT = astronaut (512x512), coffee (400x600)
 
 `retina` (1411x1411, mostly black background) is available by name but in neither split.
@@ -24,8 +26,17 @@ SAMPLE_NAMES = (
     "immunohistochemistry",
     "hubble_deep_field",
     "retina",
+    "motorcycle",
+    "grace_hopper",
 )
-SAMPLE_TRAIN = ("chelsea", "rocket", "immunohistochemistry", "hubble_deep_field")
+SAMPLE_TRAIN = (
+    "chelsea",
+    "rocket",
+    "immunohistochemistry",
+    "hubble_deep_field",
+    "motorcycle",
+    "grace_hopper",
+)
 SAMPLE_HELDOUT = ("astronaut", "coffee")
 
 
@@ -40,7 +51,6 @@ def sample_images(names=None):
     >>> images["astronaut"].shape, images["astronaut"].dtype
     ((512, 512, 3), dtype('uint8'))
     """
-    import skimage.data
 
     if names is None:
         names = SAMPLE_TRAIN + SAMPLE_HELDOUT
@@ -50,11 +60,25 @@ def sample_images(names=None):
         raise ValueError(f"unknown sample image(s) {unknown}; choose from {SAMPLE_NAMES}")
     out = {}
     for name in names:
-        image = np.asarray(getattr(skimage.data, name)())
+        image = _load_sample(name)
         if image.ndim == 2:
             image = np.repeat(image[..., None], 3, axis=-1)
         out[name] = np.ascontiguousarray(image[..., :3].astype(np.uint8))
     return out
+
+
+def _load_sample(name):
+    import skimage.data
+
+    if name == "motorcycle":
+        return np.asarray(skimage.data.stereo_motorcycle()[0])
+    if name == "grace_hopper":
+        import matplotlib.cbook
+        from PIL import Image
+
+        with matplotlib.cbook.get_sample_data("grace_hopper.jpg") as f:
+            return np.asarray(Image.open(f).convert("RGB"))
+    return np.asarray(getattr(skimage.data, name)())
 
 
 def sample_pairs(names=None, scale=4):
