@@ -137,6 +137,13 @@ def run(args):
             raise CLIError(f"--{name.replace('_', '-')} must be positive")
     if args.scale_out is not None and args.scale_out <= 0:
         raise CLIError("--scale-out must be positive")
+    import keras
+    from PIL import Image
+
+    if "." + args.ext.lower().lstrip(".") not in Image.registered_extensions():
+        raise CLIError(f"--ext {args.ext}: not an image format Pillow can write")
+    if args.engine == "tflite" and keras.backend.backend() != "tensorflow":
+        raise CLIError("--engine tflite needs KERAS_BACKEND=tensorflow")
     paths, problems = collect_inputs(args.inputs)
     for problem in problems:
         print(f"fasrgan upscale: {problem}", flush=True)

@@ -21,14 +21,16 @@ QUANTIZE_MODES = (None, "float16", "dynamic")
 
 @contextlib.contextmanager
 def _builtin_friendly_upsample():
-    """Traces `NearestUpsample` with `expand_dims` instead of `x[:, :, None, :, None, :]`.
+    """Traces `NearestUpsample` as `depth_to_space` of the channels repeated `f * f` times.
 
-    The 6-D strided slice with new axes that the indexing form produces has no TFLite builtin
-    kernel ("'tf.StridedSlice' op is neither a custom op nor a flex op"); `expand_dims` is the
-    same computation and converts. Only used while tracing for TFLite; a no-op once the layer
-    itself avoids the indexing form.
+    The layer's broadcast form `x[:, :, None, :, None, :]` becomes a 6-D strided slice with new
+    axes, which has no TFLite builtin kernel ("'tf.StridedSlice' op is neither a custom op nor a
+    flex op"). Concatenating `f * f` copies along channels and `depth_to_space(f)` is the same
+    nearest-neighbour upsampling, keeps every shape static but height/width, and maps to two
+    builtin ops (CONCATENATION, DEPTH_TO_SPACE) that XNNPACK and GPU delegates run. Only active
+    while tracing for TFLite; the Keras model itself is not changed.
     """
-    from keras import ops
+    import tensorflow as tf
 
     from keras_fasrgan.layers import upsample
 
@@ -37,12 +39,7 @@ def _builtin_friendly_upsample():
 
     def call(self, x):
         f = self.factor
-        channels = x.shape[-1]
-        shape = ops.shape(x)
-        batch, height, width = shape[0], shape[1], shape[2]
-        x = ops.expand_dims(ops.expand_dims(x, 2), 4)
-        x = ops.broadcast_to(x, (batch, height, f, width, f, channels))
-        return ops.reshape(x, (batch, height * f, width * f, channels))
+        return tf.nn.depth_to_space(tf.concat([x] * (f * f), axis=-1), f)
 
     cls.call = call
     try:

@@ -131,7 +131,6 @@ def upscale(
     >>> upscale(model, np.zeros((30, 20, 3), np.uint8), tile=16).shape  # doctest: +SKIP
     (120, 80, 3)
     """
-    from keras_fasrgan.utils import from_float
     from keras_fasrgan.utils import to_float
 
     image = np.asarray(image)
@@ -160,15 +159,24 @@ def upscale(
             x = np.ascontiguousarray(_apply(rgb, *t))
             y = tiled_forward(run, x, scale, tile, tile_pad, batch_size, progress=bar)
             y = _invert(y, *t)
-            out = y if out is None else out + y
+            if out is None:
+                out = np.ascontiguousarray(y)
+            else:
+                out += y
     finally:
         if bar is not None:
             bar.close()
-    out = np.clip(out / len(transforms), 0.0, 1.0)
+    if len(transforms) > 1:
+        out /= len(transforms)
+    np.clip(out, 0.0, 1.0, out=out)  # in place: the output is the largest array here
 
     if layout in ("gray2d", "gray3d"):
         out = out.mean(axis=-1, keepdims=layout == "gray3d")
     elif layout == "rgba":
         a = np.clip(_resize_alpha(alpha, scale), 0.0, 1.0)
         out = np.concatenate([out, a[..., None]], axis=-1)
-    return from_float(out, dtype)
+    if dtype in (np.uint8, np.uint16):
+        out *= float(np.iinfo(dtype).max)
+        np.rint(out, out=out)  # as utils.from_float (round half to even), without copies
+        return out.astype(dtype)
+    return out.astype(dtype, copy=False)

@@ -6,6 +6,7 @@ import pytest
 from keras_fasrgan.export import ExportError
 from keras_fasrgan.export import make_interpreter
 from keras_fasrgan.export import run_tflite
+from keras_fasrgan.export import tflite_bytes
 from keras_fasrgan.export import tflite_op_names
 from keras_fasrgan.export import to_tflite
 from keras_fasrgan.metrics import psnr
@@ -96,3 +97,13 @@ def test_refuses_overwrite_and_bad_options(model, files):
         to_tflite(model, files["float32"])
     with pytest.raises(ExportError, match="quantize"):
         to_tflite(model, files["float32"] + ".x", quantize="int4")
+
+
+def test_x3_model_converts_and_matches():
+    model = RRDBNet(scale=3, num_blocks=1, filters=8, growth_channels=4)
+    model.get_layer("conv_last").bias.assign(np.full((3,), 0.5, "float32"))
+    interpreter = make_interpreter(tflite_bytes(model))
+    x = np.random.default_rng(2).random((1, 7, 10, 3), dtype=np.float32)
+    got = run_tflite(interpreter, x)
+    assert got.shape == (1, 21, 30, 3)
+    np.testing.assert_allclose(got, model.predict_on_batch(x), atol=1e-4)
