@@ -6,7 +6,6 @@ Only TFLite builtin ops are allowed (no Flex / SELECT_TF_OPS), so the file runs 
 plain LiteRT runtime on CPU (XNNPACK) and mobile GPU delegates.
 """
 
-import contextlib
 import os
 import tempfile
 
@@ -17,35 +16,6 @@ from keras_fasrgan.export._paths import atomic_path
 from keras_fasrgan.export.saved_model import export_saved_model_dir
 
 QUANTIZE_MODES = (None, "float16", "dynamic")
-
-
-@contextlib.contextmanager
-def _builtin_friendly_upsample():
-    """Traces `NearestUpsample` as `depth_to_space` of the channels repeated `f * f` times.
-
-    The layer's broadcast form `x[:, :, None, :, None, :]` becomes a 6-D strided slice with new
-    axes, which has no TFLite builtin kernel ("'tf.StridedSlice' op is neither a custom op nor a
-    flex op"). Concatenating `f * f` copies along channels and `depth_to_space(f)` is the same
-    nearest-neighbour upsampling, keeps every shape static but height/width, and maps to two
-    builtin ops (CONCATENATION, DEPTH_TO_SPACE) that XNNPACK and GPU delegates run. Only active
-    while tracing for TFLite; the Keras model itself is not changed.
-    """
-    import tensorflow as tf
-
-    from keras_fasrgan.layers import upsample
-
-    cls = upsample.NearestUpsample
-    original = cls.call
-
-    def call(self, x):
-        f = self.factor
-        return tf.nn.depth_to_space(tf.concat([x] * (f * f), axis=-1), f)
-
-    cls.call = call
-    try:
-        yield
-    finally:
-        cls.call = original
 
 
 def tflite_bytes(model, quantize=None, input_shape=None):
@@ -78,8 +48,7 @@ def tflite_bytes(model, quantize=None, input_shape=None):
 
     with tempfile.TemporaryDirectory(prefix="fasrgan-tflite-") as work:
         saved = os.path.join(work, "saved_model")
-        with _builtin_friendly_upsample():
-            export_saved_model_dir(model, saved, input_shape=input_shape)
+        export_saved_model_dir(model, saved, input_shape=input_shape)
         converter = tf.lite.TFLiteConverter.from_saved_model(saved)
         converter.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS]
         if quantize == "float16":

@@ -8,9 +8,12 @@ from keras import ops
 class NearestUpsample(keras.layers.Layer):
     """Nearest-neighbour upsampling by an integer factor, as `nn.Upsample(mode="nearest")`.
 
-    Written as broadcast + reshape with the channel count as a Python int. Keras'
-    `UpSampling2D` loses the static channel count when height and width are dynamic, which
-    makes TFLite's builtin-only converter fail on the following conv.
+    Written with concatenation and 4-D reshapes only, with the channel count as a Python int:
+    `f` copies side by side along channels, reshaped to width `W * f`, repeat each pixel
+    horizontally; `f` copies of each row along the width, reshaped to height `H * f`, repeat
+    the rows. Keras' `UpSampling2D` loses the static channel count when height and width are
+    dynamic, and a broadcast through 6-D views becomes a 6-D strided slice: TFLite's
+    builtin-only converter rejects both. This form converts to CONCATENATION + RESHAPE.
 
     Args:
         factor: integer upsampling factor (2 or 3 in RRDBNet).
@@ -28,10 +31,11 @@ class NearestUpsample(keras.layers.Layer):
         f = self.factor
         channels = x.shape[-1]
         shape = ops.shape(x)
-        batch, height, width = shape[0], shape[1], shape[2]
-        x = x[:, :, None, :, None, :]
-        x = ops.broadcast_to(x, (batch, height, f, width, f, channels))
-        return ops.reshape(x, (batch, height * f, width * f, channels))
+        height, width = shape[1], shape[2]
+        x = ops.concatenate([x] * f, axis=-1)  # (B, H, W, f*C): each pixel f times
+        x = ops.reshape(x, (-1, height, width * f, channels))
+        x = ops.concatenate([x] * f, axis=2)  # (B, H, f*W*f, C): each row f times
+        return ops.reshape(x, (-1, height * f, width * f, channels))
 
     def compute_output_shape(self, input_shape):
         b, h, w, c = input_shape
