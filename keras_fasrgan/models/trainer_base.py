@@ -361,6 +361,8 @@ class SRTrainerBase(keras.Model):
                     )
                 )
             self.reset_ema()
+        # Every network is built on construction: the trainer has no deferred state.
+        self.built = True
 
     # -- networks --------------------------------------------------------------------------
     def _sr_networks(self):
@@ -398,7 +400,8 @@ class SRTrainerBase(keras.Model):
     def reset_ema(self):
         """Copy the live generator (and E) weights into the EMA weights."""
         for e, v in zip(self._ema_weights, self._sr_networks_trainable_variables()):
-            e.assign(v)
+            # A copy: on JAX, sharing one buffer between two variables breaks buffer donation.
+            e.assign(ops.copy(v.value))
 
     def _update_ema(self):
         d = self.ema_decay
