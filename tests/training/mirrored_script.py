@@ -25,6 +25,7 @@ from keras_fasrgan.models import SRModel  # noqa: E402
 from keras_fasrgan.models import UNetDiscriminator  # noqa: E402
 
 STEPS = 2
+GAN_STEPS = 1
 HR = 32
 
 
@@ -32,16 +33,16 @@ def tiny_generator():
     return RRDBNet(scale=4, num_blocks=1, filters=8, growth_channels=4)
 
 
-def data(global_batch, duplicate_halves=False, seed=0):
+def data(global_batch, duplicate_halves=False, seed=0, steps=STEPS):
     rng = np.random.default_rng(seed)
-    n = STEPS * global_batch // (2 if duplicate_halves else 1)
+    n = steps * global_batch // (2 if duplicate_halves else 1)
     hr = rng.random((n, HR, HR, 3), dtype=np.float32)
     lr = hr.reshape(n, HR // 4, 4, HR // 4, 4, 3).mean(axis=(2, 4))
     if duplicate_halves:
         # Every global batch is [a, b, a, b]: each replica gets the same [a, b].
         half = global_batch // 2
-        lr = lr.reshape(STEPS, half, *lr.shape[1:])
-        hr = hr.reshape(STEPS, half, *hr.shape[1:])
+        lr = lr.reshape(steps, half, *lr.shape[1:])
+        hr = hr.reshape(steps, half, *hr.shape[1:])
         lr = np.concatenate([lr, lr], axis=1).reshape(2 * n, *lr.shape[2:])
         hr = np.concatenate([hr, hr], axis=1).reshape(2 * n, *hr.shape[2:])
     return lr, hr
@@ -72,7 +73,7 @@ def sr_case(mirrored, init):
         g = tiny_generator()
         g.set_weights(init)
         m = SRModel(g)
-        m.compile(optimizer=keras.optimizers.SGD(0.1))
+        m.compile(optimizer=keras.optimizers.SGD(0.1), jit_compile=False)
         return m
 
     lr, hr = data(4)
@@ -91,15 +92,19 @@ def gan_case(mirrored, g_init, d_init, duplicate):
         d = UNetDiscriminator(input_size=HR)
         d.set_weights(d_init)
         m = FASRGAN(g, d, perceptual_loss=None)
-        m.compile(g_optimizer=keras.optimizers.SGD(0.01), d_optimizer=keras.optimizers.SGD(0.01))
+        m.compile(g_optimizer=keras.optimizers.SGD(0.01), d_optimizer=keras.optimizers.SGD(0.01), jit_compile=False)
         return m
 
-    lr, hr = data(4, duplicate_halves=duplicate)
+    # One iteration (a G step then a D step). The untrained UNet D gets very large,
+    # cancellation-heavy gradients on random images (BatchNorm betas ~1e5), so even the
+    # summation order matters: both runs are compiled without XLA (Keras turns XLA off under
+    # tf.distribute; with XLA on one device, D differs by ~1% after one step).
+    lr, hr = data(4, duplicate_halves=duplicate, steps=GAN_STEPS)
     multi = fit(build, mirrored, lr, hr, 4)
     if duplicate:
         # Reference: one device, the first half of every global batch (what each replica saw).
-        lr1 = lr.reshape(STEPS, 4, *lr.shape[1:])[:, :2].reshape(-1, *lr.shape[1:])
-        hr1 = hr.reshape(STEPS, 4, *hr.shape[1:])[:, :2].reshape(-1, *hr.shape[1:])
+        lr1 = lr.reshape(GAN_STEPS, 4, *lr.shape[1:])[:, :2].reshape(-1, *lr.shape[1:])
+        hr1 = hr.reshape(GAN_STEPS, 4, *hr.shape[1:])[:, :2].reshape(-1, *hr.shape[1:])
         single = fit(build, tf.distribute.get_strategy(), lr1, hr1, 2)
     else:
         single = fit(build, tf.distribute.get_strategy(), lr, hr, 4)
