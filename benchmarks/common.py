@@ -38,15 +38,23 @@ def interleaved_best(candidates, repeats=3, warmup=1):
 
 
 def measured_matmul_peak(n=2048, repeats=5, threads=None):
-    """float32 GFLOP/s of a big square matmul in PyTorch (MKL/oneDNN) and NumPy; the best."""
+    """float32 GFLOP/s of a big square matmul in PyTorch, NumPy and TensorFlow (the best is
+    the peak: OpenMP-based libraries collapse when other processes share the cores)."""
     import torch
 
     torch.set_num_threads(threads or os.cpu_count() or 1)
     a = torch.randn(n, n)
     b = torch.randn(n, n)
     an, bn = a.numpy(), b.numpy()
-    times = interleaved_best({"torch": lambda: torch.mm(a, b), "numpy": lambda: an @ bn},
-                             repeats=repeats)
+    candidates = {"torch": lambda: torch.mm(a, b), "numpy": lambda: an @ bn}
+    try:
+        import tensorflow as tf
+
+        at, bt = tf.constant(an), tf.constant(bn)
+        candidates["tensorflow"] = lambda: tf.linalg.matmul(at, bt).numpy()
+    except ImportError:
+        pass
+    times = interleaved_best(candidates, repeats=repeats)
     flops = 2.0 * n**3
     return {name: flops / t / 1e9 for name, t in times.items()}
 

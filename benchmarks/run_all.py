@@ -111,8 +111,9 @@ def render(results, quick):
     if "error" not in inf:
         mm = inf["matmul_peak_gflops"]
         peak = max(mm.values())
+        each = " / ".join(f"{k} {v:.0f}" for k, v in mm.items())
         add(f"- CPU: {inf['cpus']} threads. Measured float32 matmul peak (2048x2048, best of "
-            f"torch {mm['torch']:.0f} / numpy {mm['numpy']:.0f}): **{peak:.0f} GFLOP/s**. "
+            f"{each}): **{peak:.0f} GFLOP/s**. "
             f"Theoretical: {inf['theoretical_peak_text']}.")
     add("")
     add("Ratios are *candidate time / reference time*: below 1 the candidate is faster.")
