@@ -319,10 +319,11 @@ PROFILE_NOTES = """## Reading the numbers
 - **Theoretical peak.** Computed from lscpu: cores x FLOP/cycle x clock. On an AVX-512 CPU it
   assumes two 512-bit FMA units; a VM's reported clock hides turbo and the AVX-512 frequency
   licence, so the true peak may differ by +-20%.
-- **Which engine `upscale()` picks.** On a CPU-only TensorFlow with `ai-edge-litert`,
-  `engine="auto"` runs the TFLite float32 conversion with XNNPACK (DESIGN.md section 3: 1.6x
-  faster than Keras-TF on a 2-core AVX2 EPYC). Where the Keras XLA path is faster on this
-  machine (see the table), `engine="keras"` is the faster choice.
+- **Which engine `upscale()` picks.** On a CPU-only TensorFlow, `engine="auto"` decides by
+  the instruction set, following these measurements: without AVX-512 it runs the TFLite
+  float32 conversion with XNNPACK (DESIGN.md section 3: 1.6x faster than Keras-TF on a 2-core
+  AVX2 EPYC); with AVX-512 it runs the Keras model, whose oneDNN kernels beat XNNPACK about
+  2x on this Xeon. Rows measured before that change show `engine` = tflite.
 - **Training step.** The first `train_on_batch` traces and XLA-compiles the whole step (the
   compile time is listed apart); the steady-state step is what is compared.
 """

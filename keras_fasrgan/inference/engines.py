@@ -42,12 +42,27 @@ def _tensorflow_has_gpu():
     return bool(tf.config.list_physical_devices("GPU"))
 
 
-def resolve_engine(engine="auto"):
-    """Resolves `"auto"` to `"keras"` or `"tflite"`.
+def cpu_has_avx512():
+    """Whether the CPU advertises AVX-512 (Linux `/proc/cpuinfo`; False where unknown)."""
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("flags"):
+                    return "avx512f" in line.split()
+    except OSError:
+        pass
+    return False
 
-    `"auto"` picks TFLite (LiteRT with XNNPACK, about 1.6x faster than Keras on CPU, DESIGN.md
-    section 3) when the backend is TensorFlow, no GPU is visible and `ai-edge-litert` is
-    installed; otherwise the Keras model itself.
+
+def resolve_engine(engine="auto"):
+    """Resolves `"auto"` to `"keras"` or `"tflite"`, the faster engine on this machine.
+
+    On a GPU, and on backends other than TensorFlow, the Keras model. On a CPU with the
+    TensorFlow backend the choice follows measurements (`benchmarks/`, docs/benchmarks.md):
+    on AVX2 CPUs LiteRT/XNNPACK ran RRDBNet about 1.6x faster than Keras (DESIGN.md
+    section 3), while on AVX-512 CPUs TensorFlow's oneDNN kernels ran it about 2x faster than
+    XNNPACK. So `"tflite"` when `ai-edge-litert` is installed and the CPU lacks AVX-512,
+    else `"keras"`. Force either with `engine=`.
 
     Example:
     >>> resolve_engine("keras")
@@ -59,7 +74,12 @@ def resolve_engine(engine="auto"):
         return engine
     import keras
 
-    if keras.backend.backend() == "tensorflow" and not _tensorflow_has_gpu() and has_litert():
+    if (
+        keras.backend.backend() == "tensorflow"
+        and not _tensorflow_has_gpu()
+        and has_litert()
+        and not cpu_has_avx512()
+    ):
         return "tflite"
     return "keras"
 

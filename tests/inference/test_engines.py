@@ -55,9 +55,23 @@ def test_tflite_engine_is_converted_once_per_weights(model):
         bias.assign(old)
 
 
-def test_auto_engine_on_cpu_tensorflow_is_tflite():
+def test_auto_engine_follows_device_and_cpu(monkeypatch):
     import tensorflow as tf
 
-    expected = "keras" if tf.config.list_physical_devices("GPU") else "tflite"
-    assert resolve_engine("auto") == expected
+    from keras_fasrgan.inference import engines
+
+    if tf.config.list_physical_devices("GPU"):
+        assert resolve_engine("auto") == "keras"
+        return
+    monkeypatch.setattr(engines, "cpu_has_avx512", lambda: False)
+    assert resolve_engine("auto") == "tflite"  # AVX2: XNNPACK measured faster
+    monkeypatch.setattr(engines, "cpu_has_avx512", lambda: True)
+    assert resolve_engine("auto") == "keras"  # AVX-512: oneDNN measured faster
     assert resolve_engine("keras") == "keras"
+    assert resolve_engine("tflite") == "tflite"
+
+
+def test_cpu_flag_reader_returns_bool():
+    from keras_fasrgan.inference.engines import cpu_has_avx512
+
+    assert cpu_has_avx512() in (True, False)
