@@ -39,7 +39,7 @@ test-torch: $(STAMP)
 	KERAS_BACKEND=torch $(PY) -m pytest -q -n $(PYTEST_WORKERS) -m multi_backend tests
 
 docs: $(STAMP)
-	$(VENV)/bin/mkdocs build --strict -q
+	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs build --strict -q
 
 benchmark: $(STAMP)
 	$(PY) benchmarks/run_all.py
