@@ -6,8 +6,38 @@ from keras import ops
 from keras_fasrgan.layers.conv import conv3x3
 
 
+class ScaledResidualBlock(keras.layers.Layer):
+    """Base of the residual blocks of RRDBNet: shape-preserving, `residual_scale * f(x) + x`.
+
+    Holds the four arguments every such block takes and their `get_config`; subclasses build
+    their branch in `__init__` and `build`.
+    """
+
+    def __init__(self, filters=64, growth_channels=32, residual_scale=0.2, init_scale=0.1, **kwargs):
+        super().__init__(**kwargs)
+        self.filters = filters
+        self.growth_channels = growth_channels
+        self.residual_scale = residual_scale
+        self.init_scale = init_scale
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(
+            {
+                "filters": self.filters,
+                "growth_channels": self.growth_channels,
+                "residual_scale": self.residual_scale,
+                "init_scale": self.init_scale,
+            }
+        )
+        return config
+
+
 @keras.saving.register_keras_serializable(package="keras_fasrgan")
-class ResidualDenseBlock(keras.layers.Layer):
+class ResidualDenseBlock(ScaledResidualBlock):
     """Residual dense block of ESRGAN (`ResidualDenseBlock_5C`).
 
     Five 3x3 convs with dense concatenation: conv k sees the block input and the outputs of
@@ -30,11 +60,7 @@ class ResidualDenseBlock(keras.layers.Layer):
     def __init__(
         self, filters=64, growth_channels=32, residual_scale=0.2, init_scale=0.1, **kwargs
     ):
-        super().__init__(**kwargs)
-        self.filters = filters
-        self.growth_channels = growth_channels
-        self.residual_scale = residual_scale
-        self.init_scale = init_scale
+        super().__init__(filters, growth_channels, residual_scale, init_scale, **kwargs)
         self.convs = [
             conv3x3(growth_channels if i < 4 else filters, name=f"conv{i + 1}", init_scale=init_scale)
             for i in range(5)
@@ -57,18 +83,3 @@ class ResidualDenseBlock(keras.layers.Layer):
             features.append(ops.leaky_relu(out, negative_slope=0.2))
         x5 = self.convs[4](ops.concatenate(features, axis=-1))
         return x5 * self.residual_scale + x
-
-    def compute_output_shape(self, input_shape):
-        return input_shape
-
-    def get_config(self):
-        config = super().get_config()
-        config.update(
-            {
-                "filters": self.filters,
-                "growth_channels": self.growth_channels,
-                "residual_scale": self.residual_scale,
-                "init_scale": self.init_scale,
-            }
-        )
-        return config

@@ -3,10 +3,11 @@
 import keras
 
 from keras_fasrgan.layers.residual_dense_block import ResidualDenseBlock
+from keras_fasrgan.layers.residual_dense_block import ScaledResidualBlock
 
 
 @keras.saving.register_keras_serializable(package="keras_fasrgan")
-class RRDB(keras.layers.Layer):
+class RRDB(ScaledResidualBlock):
     """Residual-in-residual dense block: three `ResidualDenseBlock`s, `0.2 * out + x`.
 
     Its sub-blocks are `rdb1`, `rdb2`, `rdb3`, matching the official `RDB1..RDB3`.
@@ -24,11 +25,7 @@ class RRDB(keras.layers.Layer):
     """
 
     def __init__(self, filters=64, growth_channels=32, residual_scale=0.2, init_scale=0.1, **kwargs):
-        super().__init__(**kwargs)
-        self.filters = filters
-        self.growth_channels = growth_channels
-        self.residual_scale = residual_scale
-        self.init_scale = init_scale
+        super().__init__(filters, growth_channels, residual_scale, init_scale, **kwargs)
         self.rdb1, self.rdb2, self.rdb3 = (
             ResidualDenseBlock(
                 filters, growth_channels, residual_scale, init_scale, name=f"rdb{i + 1}"
@@ -44,18 +41,3 @@ class RRDB(keras.layers.Layer):
     def call(self, x):
         out = self.rdb3(self.rdb2(self.rdb1(x)))
         return out * self.residual_scale + x
-
-    def compute_output_shape(self, input_shape):
-        return input_shape
-
-    def get_config(self):
-        config = super().get_config()
-        config.update(
-            {
-                "filters": self.filters,
-                "growth_channels": self.growth_channels,
-                "residual_scale": self.residual_scale,
-                "init_scale": self.init_scale,
-            }
-        )
-        return config
