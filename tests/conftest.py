@@ -37,3 +37,22 @@ def _seed():
     import keras
 
     keras.utils.set_random_seed(0)
+
+
+@pytest.fixture(scope="module")
+def lively_model():
+    """Tiny x4 RRDBNet with variance-preserving weights, so outputs are not all about zero.
+
+    Module-scoped: every test module gets its own instance (some tests change its weights).
+    """
+    from keras_fasrgan.models import RRDBNet
+
+    model = RRDBNet(scale=4, num_blocks=1, filters=8, growth_channels=4)
+    rng = np.random.default_rng(1)
+    for v in model.weights:
+        shape = tuple(v.shape)
+        if len(shape) == 4:
+            v.assign(rng.normal(0.0, 1.0 / np.sqrt(np.prod(shape[:3])), shape).astype("float32"))
+    model.get_layer("conv_last").bias.assign(np.full((3,), 0.5, "float32"))
+    return model
+

@@ -13,32 +13,15 @@ from keras_fasrgan.metrics import psnr
 from keras_fasrgan.models import RRDBNet
 
 
-def lively_model(seed=1):
-    """Tiny RRDBNet with variance-preserving weights, so outputs are not all about zero."""
-    model = RRDBNet(scale=4, num_blocks=1, filters=8, growth_channels=4)
-    rng = np.random.default_rng(seed)
-    for v in model.weights:
-        shape = tuple(v.shape)
-        if len(shape) == 4:
-            v.assign(rng.normal(0.0, 1.0 / np.sqrt(np.prod(shape[:3])), shape).astype("float32"))
-    model.get_layer("conv_last").bias.assign(np.full((3,), 0.5, "float32"))
-    return model
-
-
 @pytest.fixture(scope="module")
-def model():
-    return lively_model()
-
-
-@pytest.fixture(scope="module")
-def files(model, tmp_path_factory):
+def files(lively_model, tmp_path_factory):
     """All conversions once per module: they cost seconds each."""
     root = tmp_path_factory.mktemp("tflite")
     return {
-        "float32": to_tflite(model, str(root / "f32.tflite")),
-        "fixed": to_tflite(model, str(root / "fixed.tflite"), input_shape=(12, 16)),
-        "float16": to_tflite(model, str(root / "f16.tflite"), quantize="float16"),
-        "dynamic": to_tflite(model, str(root / "dyn.tflite"), quantize="dynamic"),
+        "float32": to_tflite(lively_model, str(root / "f32.tflite")),
+        "fixed": to_tflite(lively_model, str(root / "fixed.tflite"), input_shape=(12, 16)),
+        "float16": to_tflite(lively_model, str(root / "f16.tflite"), quantize="float16"),
+        "dynamic": to_tflite(lively_model, str(root / "dyn.tflite"), quantize="dynamic"),
     }
 
 
@@ -51,7 +34,7 @@ def _smooth_batch(shape, seed=0):
             ).astype(np.float32)
 
 
-def test_float32_dynamic_matches_keras_at_two_sizes(model, files):
+def test_float32_dynamic_matches_keras_at_two_sizes(lively_model, files):
     interpreter = make_interpreter(files["float32"])
     signature = interpreter.get_input_details()[0]["shape_signature"]
     assert list(signature) == [-1, -1, -1, 3]
@@ -60,14 +43,16 @@ def test_float32_dynamic_matches_keras_at_two_sizes(model, files):
         x = rng.random(shape, dtype=np.float32)
         got = run_tflite(interpreter, x)
         assert got.shape == (shape[0], 4 * shape[1], 4 * shape[2], 3)
-        np.testing.assert_allclose(got, model.predict_on_batch(x), atol=1e-4)
+        np.testing.assert_allclose(got, lively_model.predict_on_batch(x), atol=1e-4)
 
 
-def test_fixed_shape_matches_keras(model, files):
+def test_fixed_shape_matches_keras(lively_model, files):
     interpreter = make_interpreter(files["fixed"])
     assert list(interpreter.get_input_details()[0]["shape_signature"]) == [1, 12, 16, 3]
     x = np.random.default_rng(1).random((1, 12, 16, 3), dtype=np.float32)
-    np.testing.assert_allclose(run_tflite(interpreter, x), model.predict_on_batch(x), atol=1e-4)
+    np.testing.assert_allclose(
+        run_tflite(interpreter, x), lively_model.predict_on_batch(x), atol=1e-4
+    )
     with pytest.raises(ExportError, match="does not fit"):
         run_tflite(interpreter, np.zeros((1, 8, 8, 3), np.float32))
 
@@ -92,11 +77,11 @@ def test_builtin_ops_only(files):
         assert not [op for op in ops if op.lower().startswith("flex") or op == "CUSTOM"], ops
 
 
-def test_refuses_overwrite_and_bad_options(model, files):
+def test_refuses_overwrite_and_bad_options(lively_model, files):
     with pytest.raises(ExportError, match="already exists"):
-        to_tflite(model, files["float32"])
+        to_tflite(lively_model, files["float32"])
     with pytest.raises(ExportError, match="quantize"):
-        to_tflite(model, files["float32"] + ".x", quantize="int4")
+        to_tflite(lively_model, files["float32"] + ".x", quantize="int4")
 
 
 def test_x3_model_converts_and_matches():
