@@ -56,3 +56,14 @@ def lively_model():
     model.get_layer("conv_last").bias.assign(np.full((3,), 0.5, "float32"))
     return model
 
+
+@pytest.fixture(scope="module")
+def tiny_model_path(tmp_path_factory):
+    """Path of a saved tiny x4 RRDBNet (`.keras`, default init, output bias 0.5), for CLI tests."""
+    from keras_fasrgan.models import RRDBNet
+
+    model = RRDBNet(scale=4, num_blocks=1, filters=8, growth_channels=4)
+    model.get_layer("conv_last").bias.assign(np.full((3,), 0.5, "float32"))
+    path = tmp_path_factory.mktemp("model") / "tiny.keras"
+    model.save(path)
+    return str(path)

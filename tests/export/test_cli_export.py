@@ -3,29 +3,16 @@
 import os
 import re
 
-import numpy as np
-import pytest
-
 from keras_fasrgan.cli import main
-from keras_fasrgan.models import RRDBNet
-
-
-@pytest.fixture(scope="module")
-def model_path(tmp_path_factory):
-    model = RRDBNet(scale=4, num_blocks=1, filters=8, growth_channels=4)
-    model.get_layer("conv_last").bias.assign(np.full((3,), 0.5, "float32"))
-    path = tmp_path_factory.mktemp("model") / "tiny.keras"
-    model.save(path)
-    return str(path)
 
 
 def _diffs(text):
     return [float(v) for v in re.findall(r"= ([0-9.e+-]+)$", text, flags=re.M)]
 
 
-def test_export_tflite_with_verify(model_path, tmp_path, capsys):
+def test_export_tflite_with_verify(tiny_model_path, tmp_path, capsys):
     out = tmp_path / "m.tflite"
-    assert main(["export", "--model", model_path, "--format", "tflite", "-o", str(out),
+    assert main(["export", "--model", tiny_model_path, "--format", "tflite", "-o", str(out),
                  "--verify"]) == 0
     text = capsys.readouterr().out
     assert "wrote" in text and "KiB" in text and out.exists()
@@ -33,23 +20,23 @@ def test_export_tflite_with_verify(model_path, tmp_path, capsys):
     assert len(diffs) == 2 and max(diffs) < 1e-4  # two input sizes for dynamic shapes
 
 
-def test_export_fixed_tile_and_saved_model(model_path, tmp_path, capsys):
+def test_export_fixed_tile_and_saved_model(tiny_model_path, tmp_path, capsys):
     out = tmp_path / "tile.tflite"
-    assert main(["export", "--model", model_path, "--format", "tflite", "-o", str(out),
+    assert main(["export", "--model", tiny_model_path, "--format", "tflite", "-o", str(out),
                  "--tile", "16", "--verify"]) == 0
     assert "1x16x16x3" in capsys.readouterr().out
     sm = tmp_path / "sm"
-    assert main(["export", "--model", model_path, "--format", "saved_model", "-o", str(sm),
+    assert main(["export", "--model", tiny_model_path, "--format", "saved_model", "-o", str(sm),
                  "--verify"]) == 0
     text = capsys.readouterr().out
     assert os.path.isfile(sm / "saved_model.pb") and max(_diffs(text)) < 1e-5
 
 
-def test_existing_output_and_bad_options_are_usage_errors(model_path, tmp_path, capsys):
+def test_existing_output_and_bad_options_are_usage_errors(tiny_model_path, tmp_path, capsys):
     out = tmp_path / "exists.tflite"
     out.write_bytes(b"keep me")
-    assert main(["export", "--model", model_path, "--format", "tflite", "-o", str(out)]) == 2
+    assert main(["export", "--model", tiny_model_path, "--format", "tflite", "-o", str(out)]) == 2
     assert out.read_bytes() == b"keep me"
-    assert main(["export", "--model", model_path, "--format", "onnx", "-o",
+    assert main(["export", "--model", tiny_model_path, "--format", "onnx", "-o",
                  str(tmp_path / "m.onnx"), "--quantize", "float16"]) == 2
     assert "already exists" in capsys.readouterr().err
