@@ -5,6 +5,7 @@ import os
 
 import numpy as np
 import pytest
+from _patch_search import match_patch
 
 from keras_fasrgan.data import DatasetError
 from keras_fasrgan.data import bicubic_lr
@@ -39,27 +40,13 @@ def _fake_div2k(root, split="train", sizes=SIZES, with_lr=False, scale=4):
 def _locate(hr_full, lr_full, hr_patch, lr_patch, scale):
     """Finds which flips/transpose and HR position made `hr_patch`; checks the LR patch is
     the same transform of `lr_full` at (y / scale, x / scale). Returns (y, x) or None."""
-    p = hr_patch.shape[0]
-    q = p // scale
-    for hflip in (False, True):
-        for vflip in (False, True):
-            for transpose in (False, True):
-                def undo(a):
-                    a = np.swapaxes(a, 0, 1) if transpose else a
-                    a = a[::-1] if vflip else a
-                    return a[:, ::-1] if hflip else a
-
-                h, lr_p = undo(hr_patch), undo(lr_patch)
-                ys, xs = np.nonzero(np.all(hr_full[: -p + 1 or None, : -p + 1 or None]
-                                           == h[0, 0], axis=-1))
-                for y, x in zip(ys, xs):
-                    if np.array_equal(hr_full[y:y + p, x:x + p], h):
-                        assert y % scale == 0 and x % scale == 0, (y, x)
-                        np.testing.assert_array_equal(
-                            lr_full[y // scale:y // scale + q, x // scale:x // scale + q], lr_p
-                        )
-                        return y, x
-    return None
+    match = match_patch(hr_full, lr_full, hr_patch, lr_patch, scale)
+    if match is None:
+        return None
+    y, x, lr_expected, lr_p = match
+    assert y % scale == 0 and x % scale == 0, (y, x)
+    np.testing.assert_array_equal(lr_expected, lr_p)
+    return y, x
 
 
 def _to_uint8(batch):

@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from _patch_search import match_patch
 
 from keras_fasrgan.data import SAMPLE_HELDOUT
 from keras_fasrgan.data import SAMPLE_NAMES
@@ -39,22 +40,9 @@ def test_sample_pairs_use_matlab_bicubic():
 
 
 def _find(hr_full, lr_full, hp, lp, s):
-    p, q = hp.shape[0], hp.shape[0] // s
-    for hflip in (False, True):
-        for vflip in (False, True):
-            for transpose in (False, True):
-                def undo(a):
-                    a = np.swapaxes(a, 0, 1) if transpose else a
-                    a = a[::-1] if vflip else a
-                    return a[:, ::-1] if hflip else a
-
-                h, lo = undo(hp), undo(lp)
-                ys, xs = np.nonzero(np.all(hr_full[: -p + 1, : -p + 1] == h[0, 0], axis=-1))
-                for y, x in zip(ys, xs):
-                    if np.array_equal(hr_full[y:y + p, x:x + p], h):
-                        return (y % s == 0 and x % s == 0 and np.array_equal(
-                            lr_full[y // s:y // s + q, x // s:x // s + q], lo))
-    return False
+    match = match_patch(hr_full, lr_full, hp, lp, s)
+    return (match is not None and match[0] % s == 0 and match[1] % s == 0
+            and np.array_equal(match[2], match[3]))
 
 
 def test_sample_dataset_patches_aligned_and_deterministic():
