@@ -58,20 +58,28 @@ def old_basicsr_name(role, nb, num_up):
     return {"hr": f"model.{hr}", "last": f"model.{hr + 2}"}.get(role) or f"model.{3 * role[1]}"
 
 
-def esrgan_name(role, nb, num_up):
-    if role[0] == "rdb":
-        return f"RRDB_trunk.{role[1]}.RDB{role[2]}.conv{role[3]}"
-    if role[0] == "up":
-        return f"upconv{role[1]}"
-    return {"first": "conv_first", "body": "trunk_conv", "hr": "HRconv", "last": "conv_last"}[role]
+def _layout_namer(rdb, up, others):
+    """A namer for a layout that names the RDB convs `rdb.format(i, k, j)`, the upsampling
+    convs `up.format(n)` and the other four by role (`others`)."""
+
+    def name(role, nb, num_up):
+        if role[0] == "rdb":
+            return rdb.format(*role[1:])
+        if role[0] == "up":
+            return up.format(role[1])
+        return others[role]
+
+    return name
 
 
-def basicsr_name(role, nb, num_up):
-    if role[0] == "rdb":
-        return f"body.{role[1]}.rdb{role[2]}.conv{role[3]}"
-    if role[0] == "up":
-        return f"conv_up{role[1]}"
-    return {"first": "conv_first", "body": "conv_body", "hr": "conv_hr", "last": "conv_last"}[role]
+esrgan_name = _layout_namer(
+    "RRDB_trunk.{}.RDB{}.conv{}", "upconv{}",
+    {"first": "conv_first", "body": "trunk_conv", "hr": "HRconv", "last": "conv_last"},
+)
+basicsr_name = _layout_namer(
+    "body.{}.rdb{}.conv{}", "conv_up{}",
+    {"first": "conv_first", "body": "conv_body", "hr": "conv_hr", "last": "conv_last"},
+)
 
 
 NAMERS = {"old": old_basicsr_name, "esrgan": esrgan_name, "basicsr": basicsr_name}
