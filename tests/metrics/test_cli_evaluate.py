@@ -69,6 +69,16 @@ def _images(rng, shape=(48, 48, 3)):
     return sr, hr
 
 
+def _sr_hr_folders(root, rng, sr_name, hr_name):
+    """Makes `root/sr` and `root/hr` holding one random pair; returns the `(sr, hr)` arrays."""
+    (root / "sr").mkdir()
+    (root / "hr").mkdir()
+    sr, hr = _images(rng)
+    write_image(root / "hr" / hr_name, hr)
+    write_image(root / "sr" / sr_name, sr)
+    return sr, hr
+
+
 def test_pairing_by_stem_and_suffix(tmp_path):
     names = ["a.png", "ab.png", "b.png"]
     sr = ["a_FASRGAN.png", "ab_x4_SR.png", "b.png", "c_extra.png"]
@@ -80,11 +90,7 @@ def test_pairing_by_stem_and_suffix(tmp_path):
 
 
 def test_suffixes_grayscale_16bit_and_modcrop(tmp_path, rng, capsys):
-    (tmp_path / "sr").mkdir()
-    (tmp_path / "hr").mkdir()
-    sr, hr = _images(rng)
-    write_image(tmp_path / "hr" / "rgb.png", hr)
-    write_image(tmp_path / "sr" / "rgb_FASRGAN.png", sr)
+    sr, hr = _sr_hr_folders(tmp_path, rng, "rgb_FASRGAN.png", "rgb.png")
     g_sr, g_hr = _images(rng, (40, 40))
     write_image(tmp_path / "hr" / "gray.png", g_hr)
     write_image(tmp_path / "sr" / "gray.png", g_sr)
@@ -104,11 +110,7 @@ def test_suffixes_grayscale_16bit_and_modcrop(tmp_path, rng, capsys):
 
 
 def test_bad_inputs_are_named_and_fail_the_exit_code(tmp_path, rng, capsys):
-    (tmp_path / "sr").mkdir()
-    (tmp_path / "hr").mkdir()
-    sr, hr = _images(rng)
-    write_image(tmp_path / "hr" / "good.png", hr)
-    write_image(tmp_path / "sr" / "good.png", sr)
+    sr, hr = _sr_hr_folders(tmp_path, rng, "good.png", "good.png")
     write_image(tmp_path / "hr" / "lonely.png", hr)  # no SR partner
     write_image(tmp_path / "sr" / "orphan.png", sr)  # no HR partner
     write_image(tmp_path / "hr" / "small.png", hr)
