@@ -135,6 +135,20 @@ def evaluate_pair(sr_path, hr_path, scale, y_channel=True, niqe_params=None):
     return result
 
 
+def _check_scale_and_folders(scale, folders):
+    """Raises `CLIError` unless `scale >= 1` and each `(path, what)` of `folders` is a folder.
+
+    Shared by `evaluate` and `recognition`; `what` names the argument in the message.
+    """
+    from keras_fasrgan.cli import CLIError
+
+    if scale < 1:
+        raise CLIError(f"--scale must be >= 1, got {scale}")
+    for folder, what in folders:
+        if not os.path.isdir(folder):
+            raise CLIError(f"{what} {folder} does not exist or is not a folder")
+
+
 def run(args):
     import json
 
@@ -143,11 +157,7 @@ def run(args):
     from keras_fasrgan.cli import CLIError
     from keras_fasrgan.utils import ImageReadError
 
-    if args.scale < 1:
-        raise CLIError(f"--scale must be >= 1, got {args.scale}")
-    for folder, what in ((args.sr_dir, "SR"), (args.hr_dir, "HR")):
-        if not os.path.isdir(folder):
-            raise CLIError(f"{what} folder {folder} does not exist or is not a folder")
+    _check_scale_and_folders(args.scale, ((args.sr_dir, "SR folder"), (args.hr_dir, "HR folder")))
     sr_files = list_images(args.sr_dir)
     hr_files = list_images(args.hr_dir)
     if not hr_files:

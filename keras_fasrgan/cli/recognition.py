@@ -160,6 +160,7 @@ def run(args):
     import json
 
     from keras_fasrgan.cli import CLIError
+    from keras_fasrgan.cli.evaluate import _check_scale_and_folders
     from keras_fasrgan.cli.evaluate import align
     from keras_fasrgan.cli.evaluate import list_images
     from keras_fasrgan.cli.evaluate import pair_files
@@ -167,11 +168,7 @@ def run(args):
     from keras_fasrgan.utils import ImageReadError
     from keras_fasrgan.utils import read_image
 
-    if args.scale < 1:
-        raise CLIError(f"--scale must be >= 1, got {args.scale}")
-    for folder, what in ((args.sr_dir, "--sr-dir"), (args.hr_dir, "--hr-dir")):
-        if not os.path.isdir(folder):
-            raise CLIError(f"{what} {folder} does not exist or is not a folder")
+    _check_scale_and_folders(args.scale, ((args.sr_dir, "--sr-dir"), (args.hr_dir, "--hr-dir")))
     if not os.path.isfile(args.labels):
         raise CLIError(f"--labels {args.labels}: no such file")
     try:
