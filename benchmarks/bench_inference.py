@@ -2,8 +2,10 @@
 
 Not a test. For each configuration, in one process (TensorFlow backend):
 
-- `upscale(engine="auto")`: what a user gets (LiteRT/XNNPACK on a CPU-only machine),
-- `upscale(engine="keras")`: the Keras model in an XLA-compiled `tf.function`,
+- `upscale(engine="auto")`: what a user gets (on a CPU-only TensorFlow: the Keras model on
+  AVX-512 CPUs, LiteRT/XNNPACK on the others; `resolve_engine`),
+- `upscale(engine="keras")`: the Keras model in a `tf.function` (oneDNN kernels, no XLA),
+- the TFLite float32 engine (LiteRT/XNNPACK) with all threads and with one thread,
 - PyTorch eager (`torch.inference_mode`, the official network written with `torch.nn`),
 
 timed interleaved, best of N, plus GFLOP/s against the float32 matmul peak measured in the
@@ -14,7 +16,6 @@ PyTorch) runs in its own subprocess with `KERAS_BACKEND` set, timing its own pat
     python benchmarks/bench_inference.py [--quick] [--json results.json]
 """
 
-import argparse
 import json
 import os
 import subprocess
@@ -84,12 +85,14 @@ def compare(num_blocks, height, width, repeats):
     keras_out = get_engine(model, "keras")(batch)[0]
     auto = resolve_engine("auto")
     auto_out = get_engine(model, "auto")(batch)[0]
+    tflite = TFLiteEngine(model)
     tflite_1t = TFLiteEngine(model, num_threads=1)
     times = interleaved_best({
         "pytorch_eager": torch_run,
         "pytorch_eager_1_thread": lambda: torch_run(1),
         "upscale_auto": lambda: upscale(model, image, engine="auto"),
         "upscale_keras": lambda: upscale(model, image, engine="keras"),
+        "tflite": lambda: tflite(batch),
         "tflite_1_thread": lambda: tflite_1t(batch),
     }, repeats=repeats)
     # The reference is PyTorch's best thread setting: OpenMP's spinning threads collapse when
@@ -156,23 +159,9 @@ def run(quick=False):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="small sizes, fewer repeats")
-    parser.add_argument("--json", help="write the results here")
-    parser.add_argument("--worker", nargs=4, type=int, help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    if args.worker:
-        print(json.dumps(backend_worker(*args.worker)))
-        return 0
-    os.environ.setdefault("KERAS_BACKEND", "tensorflow")
-    results = run(args.quick)
-    text = json.dumps(results, indent=1)
-    if args.json:
-        with open(args.json, "w") as f:
-            f.write(text)
-    print(text)
-    return 0
+    from common import bench_main
+
+    return bench_main(run, __doc__.splitlines()[0], worker=backend_worker)
 
 
 if __name__ == "__main__":

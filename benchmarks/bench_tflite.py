@@ -1,7 +1,8 @@
 """TFLite float32 / float16 / dynamic-range against Keras: speed, max difference, PSNR cost.
 
 Not a test. Speed and max |difference| on RRDBNet (nb=4, nf=64; random weights with an
-image-like output range) for one LR input, Keras (TF + XLA) as the reference, interleaved,
+image-like output range) for one LR input, Keras (a TensorFlow `tf.function`, oneDNN, no XLA:
+the `keras` engine of `upscale`) as the reference, interleaved,
 best of N. The PSNR that quantisation costs is measured on real photos (the built-in held-out
 sample photos, x4 MATLAB-bicubic LR) with a trained generator: the `demo_x4` preset when it is
 installed (else the random network, where only the PSNR against float32 is meaningful).
@@ -9,8 +10,6 @@ installed (else the random network, where only the PSNR against float32 is meani
     python benchmarks/bench_tflite.py [--quick] [--json results.json]
 """
 
-import argparse
-import json
 import os
 import sys
 import time
@@ -49,7 +48,7 @@ def run(quick=False):
         convert[mode] = time.perf_counter() - t
         sizes[mode] = len(content) / 1e6
         interpreters[mode] = make_interpreter(content)
-    candidates = {"keras_tf_xla": lambda: keras_run(batch)}
+    candidates = {"keras_tf": lambda: keras_run(batch)}
     for mode, interp in interpreters.items():
         candidates[f"tflite_{mode}"] = (lambda i=interp: run_tflite(i, batch))
     times = interleaved_best(candidates, repeats=s["repeats"])
@@ -85,19 +84,10 @@ def run(quick=False):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true")
-    parser.add_argument("--json")
-    args = parser.parse_args()
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    os.environ.setdefault("KERAS_BACKEND", "tensorflow")
-    results = run(args.quick)
-    text = json.dumps(results, indent=1)
-    if args.json:
-        with open(args.json, "w") as f:
-            f.write(text)
-    print(text)
+    from common import bench_main
+
+    return bench_main(run, __doc__.splitlines()[0])
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -6,8 +6,9 @@ memory of the tiled inference itself. Random weights (the speed does not depend 
 
     KERAS_BACKEND=tensorflow python benchmarks/bench_tiled_upscale.py --num-blocks 4
 
-prints a Markdown table. The default is the paper's RRDBNet (nb=23), which takes minutes per
-megapixel on a small CPU; `--num-blocks 4` is DESIGN.md's reference configuration.
+prints a Markdown table (`--json PATH` also writes the rows). The default is the paper's
+RRDBNet (nb=23), which takes minutes per megapixel on a small CPU; `--num-blocks 4` is
+DESIGN.md's reference configuration.
 """
 
 import argparse
@@ -79,6 +80,7 @@ def main():
     parser.add_argument("--tile", type=int, default=128)
     parser.add_argument("--tile-pad", type=int, default=16)
     parser.add_argument("--batch-size", type=int, default=2)
+    parser.add_argument("--json", help="also write the rows and settings here")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--engine", help=argparse.SUPPRESS)
     parser.add_argument("--size", type=int, nargs=2, help=argparse.SUPPRESS)
@@ -104,17 +106,24 @@ def main():
             print(f"# {engine} {size[1]}x{size[0]}: {row['seconds']:.1f} s", file=sys.stderr,
                   flush=True)
 
-    print(f"RRDBNet x4, nb={args.num_blocks}, nf=64, gc=32; tile {args.tile}, pad "
-          f"{args.tile_pad}, batch {args.batch_size}; {os.cpu_count()} CPU threads\n")
-    print("| input (W x H) | engine | time (s) | s / input MP | peak RSS during upscale (MiB) "
-          "| RSS before (MiB) | one-off setup (s) |")
-    print("|---|---|---:|---:|---:|---:|---:|")
+    lines = [f"RRDBNet x4, nb={args.num_blocks}, nf=64, gc=32; tile {args.tile}, pad "
+             f"{args.tile_pad}, batch {args.batch_size}; {os.cpu_count()} CPU threads", "",
+             "| input (W x H) | engine | time (s) | s / input MP | peak RSS during upscale (MiB) "
+             "| RSS before (MiB) | one-off setup (s) |",
+             "|---|---|---:|---:|---:|---:|---:|"]
     for r in rows:
         h, w = r["size"]
         mp = h * w / 1e6
-        print(f"| {w} x {h} | {r['engine']} | {r['seconds']:.1f} | {r['seconds'] / mp:.1f} | "
-              f"{r['peak_mib']:.0f} | {r['rss_before_mib']:.0f} | "
-              f"{r['prepare'] + r['warmup']:.1f} |")
+        lines.append(f"| {w} x {h} | {r['engine']} | {r['seconds']:.1f} | "
+                     f"{r['seconds'] / mp:.1f} | {r['peak_mib']:.0f} | {r['rss_before_mib']:.0f} | "
+                     f"{r['prepare'] + r['warmup']:.1f} |")
+    markdown = "\n".join(lines)
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump({"num_blocks": args.num_blocks, "tile": args.tile, "tile_pad": args.tile_pad,
+                       "batch_size": args.batch_size, "rows": rows, "markdown": markdown}, f,
+                      indent=1)
+    print(markdown)
 
 
 if __name__ == "__main__":

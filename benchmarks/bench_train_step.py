@@ -10,8 +10,6 @@ written from the official code. Interleaved, best of N; XLA compile time reporte
     python benchmarks/bench_train_step.py [--quick] [--json results.json]
 """
 
-import argparse
-import json
 import os
 import sys
 import time
@@ -120,19 +118,10 @@ def run(quick=False):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true")
-    parser.add_argument("--json")
-    args = parser.parse_args()
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    os.environ.setdefault("KERAS_BACKEND", "tensorflow")
-    results = run(args.quick)
-    text = json.dumps(results, indent=1)
-    if args.json:
-        with open(args.json, "w") as f:
-            f.write(text)
-    print(text)
+    from common import bench_main
+
+    return bench_main(run, __doc__.splitlines()[0])
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -5,12 +5,50 @@ burst of load from other processes hits every candidate alike, and every figure 
 as a ratio against a reference measured in the same run.
 """
 
+import argparse
+import json
 import os
 import re
 import subprocess
 import time
 
 import numpy as np
+
+
+# ------------------------------------------------------------------------------------------
+# Command line
+# ------------------------------------------------------------------------------------------
+
+
+def bench_main(run, description, worker=None):
+    """The command line every benchmark script shares: `[--quick] [--json PATH]`.
+
+    Calls `run(quick)` with the TensorFlow backend (unless `KERAS_BACKEND` is set), prints its
+    results as JSON and writes them to `--json`. With `worker`, a hidden `--worker A B C D`
+    option runs `worker(A, B, C, D)` instead (a subprocess of the benchmark) and prints its
+    JSON on one line. Returns the exit code.
+
+    Example:
+    >>> sys.exit(bench_main(run, __doc__.splitlines()[0]))  # doctest: +SKIP
+    """
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--quick", action="store_true", help="small sizes, fewer repeats")
+    parser.add_argument("--json", help="write the results here")
+    if worker is not None:
+        parser.add_argument("--worker", nargs=4, type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    if worker is not None and args.worker:
+        print(json.dumps(worker(*args.worker)))
+        return 0
+    os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+    results = run(args.quick)
+    text = json.dumps(results, indent=1)
+    if args.json:
+        with open(args.json, "w") as f:
+            f.write(text)
+    print(text)
+    return 0
 
 
 # ------------------------------------------------------------------------------------------
