@@ -78,7 +78,7 @@ def main():
     parser.add_argument("--eval-every", type=int, default=500)
     parser.add_argument("--batch-size", type=int, default=16)
     parser.add_argument("--patch-size", type=int, default=64)
-    parser.add_argument("--lr", type=float, default=2e-4)
+    parser.add_argument("--lr", type=float, default=1e-3)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--output", default=PRESET_DIR)
     args = parser.parse_args()
