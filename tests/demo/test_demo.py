@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 from keras_fasrgan.cli import main
+from keras_fasrgan.demo import NO_VGG_PIXEL_WEIGHT
 from keras_fasrgan.demo import evaluate_generators
 from keras_fasrgan.demo import metrics_table
 from keras_fasrgan.demo import run_demo
@@ -43,10 +44,17 @@ def test_metrics_table_lists_every_model():
 def test_run_demo_end_to_end(tmp_path):
     out = tmp_path / "demo"
     report = run_demo(
-        str(out), gan_steps=2, batch_size=2, patch_size=32, jit_compile=False, verbose=0
+        str(out), gan_steps=2, batch_size=2, patch_size=32, jit_compile=False,
+        vgg_weights=None, verbose=0,
     )
     saved = json.loads((out / "metrics.json").read_text())
     assert set(saved["heldout"]["mean"]) == {"bicubic", "demo_x4 (PSNR)", "FASRGAN"}
+    # Without VGG19 the pixel term takes the perceptual term's anchoring role; the rest stay
+    # the paper's weights.
+    assert saved["gan_stage"]["perceptual_loss"] is None
+    assert saved["gan_stage"]["loss_weights"]["pixel"] == NO_VGG_PIXEL_WEIGHT
+    assert saved["gan_stage"]["loss_weights"]["adversarial"] == pytest.approx(5e-3)
+    assert saved["gan_stage"]["loss_weights"]["attention"] == pytest.approx(5e-2)
     for key in ("g_loss", "d_loss", "pixel", "adversarial", "map", "attention"):
         assert np.isfinite(saved["gan_stage"]["final_losses"][key]), key
     generator = keras.saving.load_model(report["paths"]["model"])
