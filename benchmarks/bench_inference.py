@@ -85,7 +85,7 @@ def compare(num_blocks, height, width, repeats):
     keras_out = get_engine(model, "keras")(batch)[0]
     auto = resolve_engine("auto")
     auto_out = get_engine(model, "auto")(batch)[0]
-    tflite = TFLiteEngine(model)
+    tflite = get_engine(model, "tflite")
     tflite_1t = TFLiteEngine(model, num_threads=1)
     times = interleaved_best({
         "pytorch_eager": torch_run,
