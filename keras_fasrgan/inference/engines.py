@@ -85,8 +85,9 @@ def resolve_engine(engine="auto"):
 
 
 class KerasEngine:
-    """Runs the Keras model: on TensorFlow through a `tf.function` (traced once per tile
-    shape), on other backends through `model.predict_on_batch` (JAX jit-compiles).
+    """Runs the Keras model: on TensorFlow through a `tf.function` (after a few distinct tile
+    shapes it is retraced once with dynamic height and width, `reduce_retracing=True`), on
+    other backends through `model.predict_on_batch` (JAX jit-compiles).
 
     `jit_compile=True` asks TensorFlow for XLA. It is off by default: compiling the full
     RRDBNet with XLA on CPU took tens of seconds per tile shape here, more than it saves on
@@ -113,7 +114,7 @@ class KerasEngine:
             def forward(x):
                 return ref()(x, training=False)
 
-            self._fn = tf.function(forward, jit_compile=jit_compile, reduce_retracing=False)
+            self._fn = tf.function(forward, jit_compile=jit_compile, reduce_retracing=True)
 
     def __call__(self, batch):
         model = self._model()
