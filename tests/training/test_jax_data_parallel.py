@@ -10,7 +10,7 @@ import sys
 SCRIPT = pathlib.Path(__file__).with_name("jax_data_parallel_script.py")
 
 
-def test_data_parallel_equals_single_device_and_gan_trains():
+def test_data_parallel_equals_single_device():
     env = dict(os.environ, KERAS_BACKEND="jax", TF_CPP_MIN_LOG_LEVEL="3")
     proc = subprocess.run(
         [sys.executable, str(SCRIPT)], capture_output=True, text=True, timeout=300, env=env
@@ -21,5 +21,9 @@ def test_data_parallel_equals_single_device_and_gan_trains():
     # SGD moved the weights, and the data-parallel run moved them the same way.
     assert result["moved"] > 1e-4
     assert result["max_diff"] < 1e-5
+    # JAX shards one global program, so BatchNorm statistics and the relativistic batch means
+    # stay global: the GAN matches one device too, up to float reduction order.
+    assert result["gan_moved"] > 1e-3
+    assert result["gan_max_diff"] < 2e-3 * result["gan_moved"]
     for key in ("g_loss", "d_loss", "adversarial", "map", "attention", "pixel"):
         assert math.isfinite(result["gan"][key]), key
