@@ -39,21 +39,21 @@ def _vgg_weights_available():
     return os.path.exists(os.path.join(keras_home, "models", KERAS_VGG19_NOTOP_FILE))
 
 
-def evaluate_generators(generators, names, scale=SCALE):
-    """PSNR/SSIM (Y, crop `scale`) of bicubic and each generator on held-out sample photos.
+def evaluate_generators(generators, pairs, scale=SCALE):
+    """PSNR/SSIM (Y, crop `scale`) of bicubic and each generator on `{name: (lr, hr)}` pairs
+    (e.g. `sample_pairs(SAMPLE_HELDOUT)`).
 
     Returns `{"images": {name: {model: {"psnr", "ssim"}}}, "mean": {model: {"psnr", "ssim"}}}`
     and the SR outputs `{model: {name: uint8 image}}`.
     """
     from keras_fasrgan.data import imresize
-    from keras_fasrgan.data import sample_pairs
     from keras_fasrgan.inference import upscale
     from keras_fasrgan.metrics import psnr
     from keras_fasrgan.metrics import ssim
 
     rows = {}
     outputs = {"bicubic": {}}
-    for name, (lr, hr) in sample_pairs(names, scale).items():
+    for name, (lr, hr) in pairs.items():
         candidates = {"bicubic": imresize(lr, scale)}
         for label, model in generators.items():
             candidates[label] = upscale(model, lr, tile=128, tile_pad=16, engine="keras")
@@ -123,6 +123,7 @@ def run_demo(
     from keras_fasrgan.data import SAMPLE_HELDOUT
     from keras_fasrgan.data import SAMPLE_TRAIN
     from keras_fasrgan.data import sample_dataset
+    from keras_fasrgan.data import sample_pairs
     from keras_fasrgan.inference import upscale
     from keras_fasrgan.losses import PerceptualLoss
     from keras_fasrgan.models import FASRGAN
@@ -176,7 +177,8 @@ def run_demo(
 
     _log(f"[3/4] Evaluating on held-out photos never trained on: {', '.join(SAMPLE_HELDOUT)}")
     models = {"demo_x4 (PSNR)": psnr_model, "FASRGAN": fasrgan_generator}
-    metrics, outputs = evaluate_generators(models, SAMPLE_HELDOUT)
+    heldout = sample_pairs(SAMPLE_HELDOUT, SCALE)
+    metrics, outputs = evaluate_generators(models, heldout)
 
     _log("[4/4] Writing results")
     paths = {}
@@ -204,12 +206,10 @@ def run_demo(
     with atomic_write(paths["table"]) as tmp:
         with open(tmp, "w") as f:
             f.write(table + "\n")
-    paths["figure"] = _comparison(output, outputs, SAMPLE_HELDOUT[0])
+    paths["figure"] = _comparison(output, outputs, heldout, SAMPLE_HELDOUT[0])
 
     name = SAMPLE_HELDOUT[-1]
-    from keras_fasrgan.data import sample_images
-
-    photo = sample_images([name])[name]
+    photo = heldout[name][1]  # the HR photo (already a multiple of the scale)
     upscaled = upscale(fasrgan_generator, photo, tile=128, tile_pad=16, progress=bool(verbose))
     paths["upscaled"] = write_image(os.path.join(output, f"{name}_x{SCALE}.png"), upscaled)
 
@@ -224,11 +224,10 @@ def run_demo(
     return report
 
 
-def _comparison(output, outputs, name):
-    from keras_fasrgan.data import sample_pairs
+def _comparison(output, outputs, pairs, name):
     from keras_fasrgan.visualize import comparison_figure
 
-    lr, hr = sample_pairs([name], SCALE)[name]
+    lr, hr = pairs[name]
     path = os.path.join(output, "comparison.png")
     comparison_figure(
         lr,
