@@ -137,24 +137,11 @@ def _load_checkpoint(path):
         raise ModelLoadError(f"{path}: cannot convert the checkpoint ({e})") from None
 
 
-def _preset_names():
-    try:
-        from keras_fasrgan import presets
-    except ImportError:
-        return None, None
-    names = None
-    if hasattr(presets, "available_presets"):
-        names = list(presets.available_presets())
-    return presets, names
-
-
 def _load_preset(name):
-    presets, names = _preset_names()
-    if presets is None or not hasattr(presets, "load_preset"):
-        raise ModelLoadError(
-            f"{name!r} is not a model file, and no presets are available in this install"
-        )
-    if names is not None and name not in names:
+    from keras_fasrgan import presets
+
+    names = presets.available_presets()
+    if name not in names:
         listed = ", ".join(names) if names else "none"
         raise ModelLoadError(
             f"{name!r} is neither an existing model file nor a preset (available presets: "
