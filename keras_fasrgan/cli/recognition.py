@@ -93,6 +93,7 @@ def recognition_errors(model, images, labels, batch_size=8, preprocess=True):
     >>> recognition_errors(model, [image], [207])  # doctest: +SKIP
     {'top1': 0.0, 'top5': 0.0, 'count': 1, 'predictions': [207]}
     """
+    import keras
     import numpy as np
 
     if len(images) != len(labels):
@@ -105,20 +106,12 @@ def recognition_errors(model, images, labels, batch_size=8, preprocess=True):
         batch = np.stack([center_crop(im) for im in images[start:start + batch_size]])
         batch = batch.astype("float32")
         if preprocess:
-            import keras
-
             batch = keras.applications.resnet50.preprocess_input(batch)
         if hasattr(model, "predict_on_batch"):
             scores = model.predict_on_batch(batch)
         else:
             scores = model(batch)
-        try:
-            import keras
-
-            scores = keras.ops.convert_to_numpy(scores)
-        except ImportError:  # pragma: no cover
-            pass
-        scores = np.asarray(scores)
+        scores = np.asarray(keras.ops.convert_to_numpy(scores))
         order = np.argsort(-scores, axis=-1, kind="stable")
         for row, label in zip(order, labels[start:start + batch_size]):
             if label >= scores.shape[-1]:

@@ -69,18 +69,10 @@ def _split_layout(image):
 
 
 def _resize_alpha(alpha, scale):
-    """Bicubic x`scale` of an alpha plane in [0, 1] (MATLAB bicubic when available)."""
-    try:
-        from keras_fasrgan.data.imresize import imresize
-    except ImportError:  # pragma: no cover - fallback while/if data.imresize is absent
-        imresize = None
-    if imresize is not None:
-        return np.asarray(imresize(alpha.astype(np.float64), scale), dtype=np.float32)
-    from PIL import Image
+    """MATLAB-bicubic x`scale` of an alpha plane in [0, 1]."""
+    from keras_fasrgan.data.imresize import imresize
 
-    h, w = alpha.shape
-    img = Image.fromarray(alpha.astype(np.float32), mode="F")
-    return np.asarray(img.resize((w * scale, h * scale), Image.BICUBIC), dtype=np.float32)
+    return np.asarray(imresize(alpha.astype(np.float64), scale), dtype=np.float32)
 
 
 def upscale(
