@@ -226,9 +226,9 @@ plot_history(gan_history, keys, "FASRGAN stage")
 # ## LR, bicubic, both stages and HR on a held-out photo
 #
 # PSNR / SSIM on the Y channel with a 4-pixel border cropped, as in the paper's Table I. A GAN
-# stage trades some PSNR for sharper texture, so the FASRGAN generator is expected to score a
-# little below the PSNR stage here: PSNR rewards the blurry average, which is the reason the
-# paper's method exists.
+# stage trades PSNR for sharper texture, so the FASRGAN generator is expected to score below
+# the PSNR stage (by how much depends on the length of the run and on the losses): PSNR
+# rewards the blurry average, which is the reason the paper's method exists.
 
 # %%
 rows = evaluate({"PSNR stage": psnr_generator, "FASRGAN": fasrgan_generator})

@@ -137,11 +137,12 @@ def execute_notebooks(names, modes=None):
 
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+_LOG_LINE = re.compile(r"^(INFO|WARNING):(tensorflow|absl):.*\n?", re.MULTILINE)  # TF's logger
 _BADGE = re.compile(r"\[!\[Open In Colab\]\([^)]*\)\]\(([^)]*)\)")
 
 
 def _text_block(text):
-    lines = _ANSI.sub("", text).rstrip("\n").splitlines()
+    lines = _LOG_LINE.sub("", _ANSI.sub("", text)).rstrip("\n").splitlines()
     if len(lines) > MAX_OUTPUT_LINES:
         half = MAX_OUTPUT_LINES // 2
         lines = lines[:half] + [f"... ({len(lines) - 2 * half} lines cut) ..."] + lines[-half:]
@@ -185,7 +186,7 @@ def notebook_markdown(nb, name, repo, mode, executed=True):
         for output in cell.get("outputs", []):
             kind = output.get("output_type")
             if kind == "stream":
-                if output.get("name") == "stdout":
+                if output.get("name") == "stdout" and _LOG_LINE.sub("", output.get("text", "")):
                     stdout.append(output.get("text", ""))
                 continue
             if stdout:
