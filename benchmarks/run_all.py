@@ -430,13 +430,8 @@ PROFILE_NOTES = """## Reading the numbers
 - **Theoretical peak.** Computed from lscpu: cores x FLOP/cycle x clock. On an AVX-512 CPU it
   assumes two 512-bit FMA units; a VM's reported clock hides turbo and the AVX-512 frequency
   licence, so the true peak may differ by +-20%.
-- **Which engine `upscale()` picks.** On a CPU-only TensorFlow, `engine="auto"` decides by
-  the instruction set (`keras_fasrgan.inference.resolve_engine`), following these
-  measurements: on a CPU with AVX-512 it runs the Keras model, whose TensorFlow oneDNN
-  kernels ran RRDBNet about 2x faster than XNNPACK on this Xeon (the `tflite / keras` column
-  above); without AVX-512 (AVX2) it runs the TFLite float32 conversion with XNNPACK, which
-  DESIGN.md section 3 measured 1.6x faster than Keras-TF on a 2-core AVX2 EPYC. A GPU, or a
-  backend other than TensorFlow, always gets the Keras model; `engine=` forces either.
+- **Which engine `upscale()` picks.** See [Engines](inference.md#engines); the tables above
+  say which engine `engine="auto"` resolved to in this run.
 - **Training step.** The first `train_on_batch` traces and XLA-compiles the whole step (the
   compile time is listed apart); the steady-state step is what is compared.
 """

@@ -59,8 +59,8 @@ def resolve_engine(engine="auto"):
 
     On a GPU, and on backends other than TensorFlow, the Keras model. On a CPU with the
     TensorFlow backend the choice follows measurements (`benchmarks/`, docs/benchmarks.md):
-    on AVX2 CPUs LiteRT/XNNPACK ran RRDBNet about 1.6x faster than Keras (DESIGN.md
-    section 3), while on AVX-512 CPUs TensorFlow's oneDNN kernels ran it about 2x faster than
+    on AVX2 CPUs LiteRT/XNNPACK ran RRDBNet about 1.6x faster than Keras (measured on a
+    2-core AMD EPYC), while on AVX-512 CPUs TensorFlow's oneDNN kernels ran it about 2x faster than
     XNNPACK. So `"tflite"` when `ai-edge-litert` is installed and the CPU lacks AVX-512,
     else `"keras"`. Force either with `engine=`.
 
@@ -91,7 +91,7 @@ class KerasEngine:
 
     `jit_compile=True` asks TensorFlow for XLA. It is off by default: compiling the full
     RRDBNet with XLA on CPU took tens of seconds per tile shape here, more than it saves on
-    one image (DESIGN.md section 3 measured XLA about 25% faster per step once compiled).
+    one image (XLA measured about 25% faster per step once compiled).
 
     Example:
     >>> engine = KerasEngine(model)  # doctest: +SKIP
