@@ -82,6 +82,7 @@ def _check_args(args):
     import os
 
     from keras_fasrgan.cli import CLIError
+    from keras_fasrgan.cli.paths import check_engine
     from keras_fasrgan.cli.paths import check_model_spec
     from keras_fasrgan.data.files import describe_dir
     from keras_fasrgan.data.files import list_images
@@ -97,6 +98,7 @@ def _check_args(args):
             raise CLIError(f"{flag} {folder}: not a folder ({describe_dir(folder)})")
         if not list_images(folder):
             raise CLIError(f"{flag} {folder}: holds no images ({describe_dir(folder)})")
+    check_engine(args.engine)
     check_model_spec(args.model)
 
 

@@ -46,3 +46,11 @@ def check_model_spec(spec):
         check(spec)
     except ModelLoadError as e:
         raise CLIError(str(e)) from None
+
+
+def check_engine(engine):
+    """Raises `CLIError` for `--engine tflite` without the LiteRT runtime installed."""
+    import importlib.util
+
+    if engine == "tflite" and importlib.util.find_spec("ai_edge_litert") is None:
+        raise CLIError("--engine tflite needs ai-edge-litert: pip install 'keras-fasrgan[litert]'")

@@ -181,6 +181,7 @@ def resize_to(image, width, height):
 
 def _check_options(args):
     from keras_fasrgan.cli import CLIError
+    from keras_fasrgan.cli.paths import check_engine
 
     for name in ("tile", "tile_pad", "batch_size"):
         if getattr(args, name) < (1 if name == "batch_size" else 0):
@@ -189,6 +190,7 @@ def _check_options(args):
         raise CLIError("--scale-out must be positive")
     if not _writable_format("x." + args.ext.lower().lstrip(".")):
         raise CLIError(f"--ext {args.ext}: not an image format Pillow can write")
+    check_engine(args.engine)
 
 
 def run(args):

@@ -26,9 +26,9 @@ def _upsampler_scale(scale, pixel_unshuffle):
         )
     body = scale * pixel_unshuffle
     if body not in SUPPORTED_SCALES:
-        hint = " (Real-ESRGAN x1 is scale=1, pixel_unshuffle=4)" if scale == 1 else ""
+        hint = "; Real-ESRGAN x1 is scale 1 with pixel-unshuffle 4" if scale == 1 else ""
         raise ValueError(
-            f"scale={scale!r} with pixel_unshuffle={pixel_unshuffle} leaves the upsampler a "
+            f"scale {scale!r} with pixel-unshuffle {pixel_unshuffle} leaves the upsampler a "
             f"factor of {body}, which is not one of {SUPPORTED_SCALES}{hint}"
         )
     return body

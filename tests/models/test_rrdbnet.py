@@ -29,7 +29,7 @@ def test_output_shape_for_every_scale(rng, scale):
 def test_unsupported_scale():
     with pytest.raises(ValueError, match="scale"):
         RRDBNet(scale=5, **TINY)
-    with pytest.raises(ValueError, match="scale=1, pixel_unshuffle=4"):
+    with pytest.raises(ValueError, match="scale 1 with pixel-unshuffle 4"):
         RRDBNet(scale=1, **TINY)
 
 
