@@ -29,9 +29,10 @@ def test_info_runs(capsys):
 
 
 def test_console_entry_point_module():
+    # `python -m keras_fasrgan.cli` runs too (tests/convert runs it), but imports Keras first.
     proc = subprocess.run(
-        [sys.executable, "-m", "keras_fasrgan.cli", "--version"], capture_output=True, text=True,
-        timeout=TIMEOUT,
+        [sys.executable, "-m", "keras_fasrgan_cli", "--version"], capture_output=True, text=True,
+        timeout=TIMEOUT, cwd=ROOT,
     )
     assert proc.returncode == 0
     assert "keras_fasrgan" in proc.stdout
