@@ -12,7 +12,7 @@ from keras_fasrgan.data import bicubic_lr
 from keras_fasrgan.data import div2k
 from keras_fasrgan.data import div2k_pairs
 from keras_fasrgan.data import extract_subimages
-from keras_fasrgan.data.div2k import subimage_pairs
+from keras_fasrgan.data import subimage_pairs
 from keras_fasrgan.utils import read_image
 from keras_fasrgan.utils import write_image
 

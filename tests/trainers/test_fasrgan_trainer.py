@@ -11,7 +11,7 @@ from _trainer_testkit import to_np
 from _trainer_testkit import weights_of
 
 from keras_fasrgan.losses import PerceptualLoss
-from keras_fasrgan.models import FASRGAN
+from keras_fasrgan.trainers import FASRGAN
 
 
 def np_bce(x, t):
