@@ -254,9 +254,8 @@ def _network_like(loaded, model, path):
     if isinstance(loaded, cls):
         return loaded
     inner = [layer for layer in getattr(loaded, "layers", []) if isinstance(layer, cls)]
-    if len(inner) != 1:
-        raise ValueError(
-            f"{path}: holds a {type(loaded).__name__} with {len(inner)} {cls.__name__} "
-            f"network(s) inside; expected one to load into {model.name}"
-        )
+    if not inner:
+        raise ValueError(f"{path}: no {cls.__name__} in this file (it holds a {type(loaded).__name__})")
+    if len(inner) > 1:
+        raise ValueError(f"{path}: {len(inner)} {cls.__name__} networks; cannot tell which to load")
     return inner[0]

@@ -60,8 +60,8 @@ class GANTrainerBase(SRTrainerBase):
     ):
         super().__init__(generator, extractor=extractor, ema_decay=ema_decay, crop_border=crop_border, **kwargs)
         if (extractor is not None) != get_recipe(self.recipe).has_extractor:
-            has = "has" if extractor is None else "has no"
-            raise ValueError(f"{type(self).__name__}: the {self.recipe!r} recipe {has} a feature extractor E")
+            needs = "needs a" if extractor is None else "has no"
+            raise ValueError(f"{type(self).__name__}: the {self.recipe!r} recipe {needs} feature extractor E")
         self.discriminator = discriminator
         self.perceptual_loss = resolve_perceptual_loss(perceptual_loss)
         self._loss_weights_arg = None if loss_weights is None else dict(loss_weights)
