@@ -29,6 +29,7 @@ from keras_fasrgan.data.augment import random_crop_pair_tf
 from keras_fasrgan.data.files import DatasetError
 from keras_fasrgan.data.files import describe_dir
 from keras_fasrgan.data.files import image_size
+from keras_fasrgan.data.files import keep_large_enough
 from keras_fasrgan.data.files import list_images
 from keras_fasrgan.data.files import raise_collected
 from keras_fasrgan.data.imresize import bicubic_lr
@@ -214,6 +215,10 @@ def div2k(
             raise DatasetError(f"subimages=True: every {split} image is smaller than the "
                                "480x480 sub-image size; turn sub-images off (--set "
                                "subimages=false, subimages=False in Python)")
+    if patch_size is not None:
+        where = os.path.dirname(pairs[0][0])
+        keep = set(keep_large_enough([hr for hr, _ in pairs], patch_size, where))
+        pairs = [p for p in pairs if p[0] in keep]
     return split_dataset(
         pairs,
         split,

@@ -14,11 +14,11 @@ DIV2K layout when `root` has it (`keras_fasrgan.data.div2k`), else a folder of p
 
 import hashlib
 import os
-import warnings
 
 from keras_fasrgan.data.files import DatasetError
 from keras_fasrgan.data.files import describe_dir
 from keras_fasrgan.data.files import image_size
+from keras_fasrgan.data.files import keep_large_enough
 from keras_fasrgan.data.files import list_images
 from keras_fasrgan.data.files import raise_collected
 from keras_fasrgan.data.pipeline import check_scale
@@ -115,22 +115,7 @@ def photo_pairs(folder, scale=4, min_size=None, cache_dir=None, workers=None):
         except DatasetError as e:
             problems.append(str(e))
     raise_collected(problems, "unreadable images")
-    small = [p for p in photos if min(sizes[p]) < min_size]
-    usable = [p for p in photos if min(sizes[p]) >= min_size]
-    described = [f"{p} ({sizes[p][0]}x{sizes[p][1]})" for p in small]
-    if not usable:
-        raise DatasetError(
-            f"no usable image in {folder}: all {len(photos)} are smaller than the HR patch "
-            f"({min_size}x{min_size}): {', '.join(described[:10])}; use a smaller --patch-size "
-            "or larger photos"
-        )
-    if small:
-        warnings.warn(
-            f"{folder}: skipping {len(small)} image(s) smaller than the HR patch "
-            f"({min_size}x{min_size}): {', '.join(described[:10])}"
-            + (f", ... ({len(small) - 10} more)" if len(small) > 10 else ""),
-            stacklevel=2,
-        )
+    usable = keep_large_enough(photos, min_size, folder, sizes)
     root = os.path.join(os.path.expanduser(os.fspath(cache_dir or default_cache_dir())), "photos")
     pairs = []
     for path in usable:
