@@ -153,7 +153,11 @@ def get_recipe(name):
 
 
 def _number(x):
-    return f"{x:g}".replace("e-0", "e-")
+    """1e-2, 2.5e-5, 1 (the paper's way of writing the numbers)."""
+    if x == 0 or 0.1 <= abs(x) < 1000:
+        return f"{x:g}"
+    mantissa, exponent = f"{x:e}".split("e")
+    return f"{mantissa.rstrip('0').rstrip('.')}e{int(exponent)}"
 
 
 def _steps(n):
