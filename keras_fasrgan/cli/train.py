@@ -4,19 +4,17 @@ import argparse
 
 
 def add_parser(subparsers):
-    from keras_fasrgan.recipes import RECIPES
     from keras_fasrgan.recipes import recipe_table
 
-    presets = ", ".join(f"{r.name}_x{r.scale}" for r in RECIPES.values())
     p = subparsers.add_parser(
         "train",
         help="train a PSNR / ESRGAN / FASRGAN / Fs-SRGAN / FA+Fs-SRGAN model",
         description=(
-            f"Train with an official preset ({presets}) or a JSON config, on DIV2K or a folder "
-            "of your own HR photos. Writes OUTPUT/backup (checkpoints; --resume continues from "
-            "them), OUTPUT/logs (CSV, TensorBoard), OUTPUT/samples and OUTPUT/generator.keras "
-            "(the next stage's --pretrained). Exit code 1 when training stopped on a NaN/inf "
-            "loss."
+            "Train with an official preset (see the table below) or a JSON config, on DIV2K\n"
+            "or a folder of your own HR photos. Writes OUTPUT/backup (checkpoints; --resume\n"
+            "continues from them), OUTPUT/logs (CSV, TensorBoard), OUTPUT/samples and\n"
+            "OUTPUT/generator.keras (the next stage's --pretrained). Exit code 1 when\n"
+            "training stopped on a NaN/inf loss."
         ),
         epilog="The official recipes (batch = global batch of one iteration):\n\n" + recipe_table(),
         formatter_class=argparse.RawDescriptionHelpFormatter,
