@@ -48,6 +48,8 @@ def test_a_weight_without_gradient_fails_the_step_naming_it():
 @pytest.mark.multi_backend
 def test_frozen_discriminator_and_batchnorm_statistics_need_no_gradient():
     """The legitimate cases: D is not in the G step's list; BN moving stats are not trainable."""
+    if keras.backend.backend() == "jax":
+        pytest.skip("JAX steps do not check for missing gradients (see the test above)")
     lr, hr = pairs(2)
     gan = FASRGAN(tiny_generator(), tiny_unet(), perceptual_loss=None)
     gan.compile(g_optimizer=keras.optimizers.SGD(0.1), d_optimizer=keras.optimizers.SGD(0.1),
