@@ -3,7 +3,8 @@
 Yan et al., "Fine-Grained Attention and Feature-Sharing Generative Adversarial Networks for
 Single Image Super-Resolution", IEEE Transactions on Multimedia 24 (2022).
 
-Subpackages: `layers`, `models`, `losses`, `data`, `metrics`, `inference`, `export`, `convert`.
+Subpackages: `layers`, `models` (networks), `trainers`, `losses`, `data`, `metrics`, `training`,
+`inference`, `export`, `convert`.
 
 As `import keras_hub` does, `import keras_fasrgan` registers every serialisable class of the
 package (layers, networks, trainers, losses, metrics, learning-rate schedules and optimizers)
@@ -31,6 +32,9 @@ _SUBMODULES = (
     "metrics",
     "models",
     "presets",
+    "recipes",
+    "trainers",
+    "training",
     "utils",
 )
 
@@ -39,6 +43,7 @@ _SUBMODULES = (
 SERIALIZABLE_MODULES = (
     "keras_fasrgan.layers",
     "keras_fasrgan.models",
+    "keras_fasrgan.trainers",
     "keras_fasrgan.optimizers",
     "keras_fasrgan.losses",
     "keras_fasrgan.metrics.keras_metrics",

@@ -232,3 +232,65 @@ def load_generator(spec):
     if lower.endswith((".weights.h5", ".h5")):
         return _load_weights_file(spec)
     return _load_checkpoint(spec)
+
+
+def load_generator_weights(model, path):
+    """Fills `model` (an `RRDBNet` or a `FeatureExtractor`) with pretrained weights from a file.
+
+    Accepts:
+
+    - a `.keras` file holding a network of `model`'s class, a model with one inside (the
+      end-to-end E+G model that `keras_fasrgan.training.train` saves as `generator.keras`
+      for the Fs-SRGAN PSNR stages), or a trainer (its EMA export of G or E is used);
+    - a Keras `.weights.h5` file of `model`'s architecture;
+    - an official PyTorch `.pth` / `.pt` checkpoint (`keras_fasrgan.convert.load_torch_weights`).
+
+    Raises:
+        FileNotFoundError: no such file.
+        ValueError: the file holds no such network, or its weights do not fit `model`.
+
+    Example:
+    >>> load_generator_weights(generator, "psnr_stage.weights.h5")  # doctest: +SKIP
+    >>> load_generator_weights(extractor, "runs/fs_psnr/generator.keras")  # doctest: +SKIP
+    """
+    path = os.fspath(path)
+    if not os.path.exists(path):
+        raise FileNotFoundError(f"pretrained weights not found: {path}")
+    lower = path.lower()
+    if lower.endswith((".pth", ".pt")):
+        from keras_fasrgan.convert import load_torch_weights
+
+        load_torch_weights(model, path)
+    elif lower.endswith(".keras"):
+        import keras
+
+        import keras_fasrgan.models  # noqa: F401 - registers the networks and trainers
+
+        source = _network_like(keras.saving.load_model(path, compile=False), model, path)
+        try:
+            model.set_weights(source.get_weights())
+        except ValueError as e:
+            raise ValueError(f"{path}: weights do not fit {model.name}: {e}") from None
+    elif lower.endswith(".h5"):
+        model.load_weights(path)
+    else:
+        raise ValueError(f"{path}: expected a .weights.h5, .keras or .pth file")
+    return model
+
+
+def _network_like(loaded, model, path):
+    """The network of `model`'s class in `loaded` (itself, a layer of it, or a trainer's)."""
+    cls = type(model)
+    if hasattr(loaded, "export_sr_model"):  # a trainer
+        is_extractor = cls.__name__ == "FeatureExtractor"
+        loaded = loaded.export_extractor() if is_extractor else loaded.export_generator()
+        if loaded is None:
+            raise ValueError(f"{path}: the trainer in this file has no feature extractor E")
+    if isinstance(loaded, cls):
+        return loaded
+    inner = [layer for layer in getattr(loaded, "layers", []) if isinstance(layer, cls)]
+    if not inner:
+        raise ValueError(f"{path}: no {cls.__name__} in this file (it holds a {type(loaded).__name__})")
+    if len(inner) > 1:
+        raise ValueError(f"{path}: {len(inner)} {cls.__name__} networks; cannot tell which to load")
+    return inner[0]

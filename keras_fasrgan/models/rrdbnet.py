@@ -34,12 +34,15 @@ def _upsampler_scale(scale, pixel_unshuffle):
     return body
 
 
-def rrdb_trunk(x, num_blocks, filters, growth_channels):
-    """`nb` RRDBs then a conv, with a global residual around both (`conv_body + x`)."""
+def rrdb_trunk(x, num_blocks, filters, growth_channels, init_scale=0.1):
+    """`nb` RRDBs then a conv, with a global residual around both (`conv_body + x`).
+
+    `init_scale` scales the convs' Kaiming-normal initialisation (0.1 in G, 1 in E).
+    """
     trunk = x
     for i in range(num_blocks):
-        trunk = RRDB(filters, growth_channels, name=f"rrdb_{i}")(trunk)
-    trunk = conv3x3(filters, name="conv_body")(trunk)
+        trunk = RRDB(filters, growth_channels, init_scale=init_scale, name=f"rrdb_{i}")(trunk)
+    trunk = conv3x3(filters, name="conv_body", init_scale=init_scale)(trunk)
     return keras.layers.Add(name="trunk_residual")([x, trunk])
 
 

@@ -7,8 +7,8 @@ from _trainer_testkit import tiny_generator
 from _trainer_testkit import tiny_unet
 
 from keras_fasrgan import losses as L
-from keras_fasrgan.models import FAFsSRGAN
-from keras_fasrgan.models import FASRGAN
+from keras_fasrgan.trainers import FAFsSRGAN
+from keras_fasrgan.trainers import FASRGAN
 
 
 def _nonzero(grads):

@@ -10,8 +10,8 @@ from _trainer_testkit import to_np
 from _trainer_testkit import weights_of
 
 from keras_fasrgan.metrics import psnr
-from keras_fasrgan.models import FASRGAN
-from keras_fasrgan.models import SRModel
+from keras_fasrgan.trainers import FASRGAN
+from keras_fasrgan.trainers import SRModel
 
 
 def test_one_step_is_sgd_on_l1_in_xla():

@@ -10,7 +10,7 @@ from _trainer_testkit import tiny_unet
 from _trainer_testkit import tiny_vgg
 from _trainer_testkit import to_np
 
-from keras_fasrgan.models import FAFsSRGAN
+from keras_fasrgan.trainers import FAFsSRGAN
 
 
 def test_fa_fs_srgan_defaults_and_attention_term():

@@ -11,9 +11,9 @@ from _trainer_testkit import tiny_unet
 from _trainer_testkit import tiny_vgg
 from _trainer_testkit import weights_of
 
-from keras_fasrgan.models import FASRGAN
-from keras_fasrgan.models import FsSRGAN
-from keras_fasrgan.models import SRModel
+from keras_fasrgan.trainers import FASRGAN
+from keras_fasrgan.trainers import FsSRGAN
+from keras_fasrgan.trainers import SRModel
 
 # TensorFlow's graph/XLA paths are covered in test_sr_model.py / test_fasrgan_trainer.py;
 # eager keeps these small runs fast there. JAX runs jitted (the default), torch eagerly.

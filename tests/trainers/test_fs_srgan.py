@@ -8,7 +8,7 @@ from _trainer_testkit import tiny_generator
 from _trainer_testkit import tiny_vgg
 from _trainer_testkit import to_np
 
-from keras_fasrgan.models import FsSRGAN
+from keras_fasrgan.trainers import FsSRGAN
 
 
 def np_bce(x, t):

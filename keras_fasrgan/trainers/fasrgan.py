@@ -1,20 +1,21 @@
 """FASRGAN trainer: UNet discriminator with image score and per-pixel score map, plus the
-fine-grained attention loss (DESIGN 1.2, 1.4).
+fine-grained attention loss.
 
 Example:
 
 ```python
-from keras_fasrgan.models import FASRGAN, RRDBNet, UNetDiscriminator
+from keras_fasrgan.models import RRDBNet, UNetDiscriminator
+from keras_fasrgan.trainers import FASRGAN
 gan = FASRGAN(RRDBNet(), UNetDiscriminator(), perceptual_loss="vgg19-dcbb9e9d.pth")
 gan.load_pretrained_generator("RRDB_PSNR_x4.pth")
-gan.compile()
+gan.compile()  # the "fasrgan" recipe: Adam 1e-4 halved at 50k/100k/200k/300k
 gan.fit(pairs, epochs=1)  # logs g_loss, pixel, perceptual, adversarial, map, attention, d_loss, ...
 ```
 """
 
 import keras
 
-from keras_fasrgan.models.trainer_base import GANTrainerBase
+from keras_fasrgan.trainers.gan_base import GANTrainerBase
 
 
 @keras.saving.register_keras_serializable(package="keras_fasrgan")
@@ -34,29 +35,4 @@ class FASRGAN(GANTrainerBase):
     ```
     """
 
-    uses_score_map = True
-    uses_attention = True
-
-    def __init__(
-        self,
-        generator,
-        discriminator,
-        perceptual_loss="imagenet",
-        loss_weights=None,
-        d_update_ratio=1,
-        d_init_iters=0,
-        ema_decay=None,
-        crop_border=None,
-        **kwargs,
-    ):
-        super().__init__(
-            generator,
-            discriminator,
-            perceptual_loss=perceptual_loss,
-            loss_weights=loss_weights,
-            d_update_ratio=d_update_ratio,
-            d_init_iters=d_init_iters,
-            ema_decay=ema_decay,
-            crop_border=crop_border,
-            **kwargs,
-        )
+    recipe = "fasrgan"

@@ -4,6 +4,7 @@ import keras
 import numpy as np
 import pytest
 from _trainer_testkit import pairs
+from _trainer_testkit import tiny_extractor
 from _trainer_testkit import tiny_generator
 from _trainer_testkit import tiny_unet
 from _trainer_testkit import tiny_vgg
@@ -11,7 +12,10 @@ from _trainer_testkit import to_np
 from _trainer_testkit import weights_of
 
 from keras_fasrgan.losses import PerceptualLoss
-from keras_fasrgan.models import FASRGAN
+from keras_fasrgan.trainers import ESRGAN
+from keras_fasrgan.trainers import FAFsSRGAN
+from keras_fasrgan.trainers import FASRGAN
+from keras_fasrgan.trainers import FsSRGAN
 
 
 def np_bce(x, t):
@@ -83,13 +87,25 @@ def test_graph_step_equals_eager_step():
         np.testing.assert_allclose(h_eager[key], h_graph[key], rtol=1e-4, atol=1e-6, err_msg=key)
 
 
-def test_default_compile_is_official_adam_and_xla_on_tensorflow():
-    gan = FASRGAN(tiny_generator(), tiny_unet(), perceptual_loss=None)
+@pytest.mark.parametrize(
+    "cls,lr", [(ESRGAN, 1e-4), (FASRGAN, 1e-4), (FsSRGAN, 1e-4), (FAFsSRGAN, 2.5e-5)]
+)
+def test_default_compile_is_the_recipes_halving_adam(cls, lr):
+    """compile() with no arguments: the paper's Adam, halved at 50k, 100k, 200k and 300k."""
+    if cls in (FsSRGAN, FAFsSRGAN):
+        d = tiny_unet(8) if cls is FAFsSRGAN else tiny_vgg(8)
+        gan = cls(tiny_extractor(), tiny_generator(8), d, perceptual_loss=None)
+    else:
+        gan = cls(tiny_generator(), tiny_unet() if cls is FASRGAN else tiny_vgg(), perceptual_loss=None)
     gan.compile()
+    assert gan.g_optimizer is not gan.d_optimizer
     for opt in (gan.g_optimizer, gan.d_optimizer):
         assert isinstance(opt, keras.optimizers.Adam)
-        assert float(to_np(opt.learning_rate)) == pytest.approx(1e-4)
-        assert (opt.beta_1, opt.beta_2) == (0.9, 0.999)
+        assert (opt.beta_1, opt.beta_2, opt.epsilon) == (0.9, 0.999, 1e-8)
+        schedule = opt._learning_rate
+        for step, factor in ((0, 1), (49_999, 1), (50_000, 0.5), (100_000, 0.25),
+                             (200_000, 0.125), (300_000, 0.0625), (499_999, 0.0625)):
+            assert float(to_np(schedule(step))) == pytest.approx(lr * factor), step
     assert gan.jit_compile is True
     # The container exposes both optimizers' slots (what JAX fit() threads and saving stores).
     n = len(gan.g_optimizer.variables) + len(gan.d_optimizer.variables)

@@ -8,7 +8,7 @@ from _trainer_testkit import tiny_vgg
 from _trainer_testkit import to_np
 
 from keras_fasrgan.losses import PerceptualLoss
-from keras_fasrgan.models import ESRGAN
+from keras_fasrgan.trainers import ESRGAN
 
 
 def test_esrgan_logs_and_perceptual_term():

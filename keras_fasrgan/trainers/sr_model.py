@@ -3,7 +3,8 @@
 Example:
 
 ```python
-from keras_fasrgan.models import RRDBNet, SRModel
+from keras_fasrgan.models import RRDBNet
+from keras_fasrgan.trainers import SRModel
 model = SRModel(RRDBNet(num_blocks=2, filters=16, growth_channels=8))
 model.compile()                      # official Adam, lr 2e-4 halved at 50k/100k/200k/600k/...
 model.fit(dataset_of_lr_hr_pairs, epochs=1)
@@ -13,17 +14,23 @@ model.evaluate(val_pairs)            # {"psnr": ..., "ssim": ...}
 
 import keras
 
-from keras_fasrgan.models.trainer_base import SRTrainerBase
-from keras_fasrgan.models.trainer_base import default_adam
+from keras_fasrgan.trainers.base import SRTrainerBase
+from keras_fasrgan.trainers.loss_terms import LossSpec
+from keras_fasrgan.trainers.loss_terms import StepTensors
 
 
 @keras.saving.register_keras_serializable(package="keras_fasrgan")
 class SRModel(SRTrainerBase):
     """PSNR stage trainer: minimises mean |G(LR) - HR| (or |G(E(LR)) - HR| with `extractor`).
 
+    Its recipe is "psnr" (`keras_fasrgan.recipes`); the Fs-SRGAN and FA+Fs-SRGAN PSNR stages
+    ("fs_srgan_psnr", "fa_fs_srgan_psnr") are this trainer with an extractor E and the same
+    optimiser.
+
     Args:
-        generator: an `RRDBNet` (any Keras model LR -> SR).
+        generator: an `RRDBNet` (any Keras model LR -> SR; with E, its input is E's output).
         extractor: optional Fs-SRGAN feature extractor E, trained jointly with G.
+        loss_weights: `{"pixel": w}` (default 1: the plain L1).
         ema_decay: None, or e.g. 0.999 to keep an exponential moving average of the weights
             (used by `call`/`predict`/`evaluate`/`export_generator`).
         crop_border: border for PSNR/SSIM in `evaluate` (default: the generator's scale).
@@ -38,8 +45,14 @@ class SRModel(SRTrainerBase):
     ```
     """
 
-    def __init__(self, generator, extractor=None, ema_decay=None, crop_border=None, **kwargs):
+    recipe = "psnr"
+
+    def __init__(
+        self, generator, extractor=None, loss_weights=None, ema_decay=None, crop_border=None, **kwargs
+    ):
         super().__init__(generator, extractor=extractor, ema_decay=ema_decay, crop_border=crop_border, **kwargs)
+        self._loss_weights_arg = None if loss_weights is None else dict(loss_weights)
+        self.loss_spec = LossSpec.for_recipe(self.recipe, self._loss_weights_arg)
         self._make_trackers(["loss"])
 
     def compile(
@@ -50,20 +63,14 @@ class SRModel(SRTrainerBase):
         steps_per_execution=1,
         **kwargs,
     ):
-        """Default optimizer: the official PSNR-stage Adam (2e-4 with the halving schedule)."""
-        if optimizer is None:
-            from keras_fasrgan.optimizers import official_optimizer
-
-            optimizer = official_optimizer("psnr")
-        optimizer = keras.optimizers.get(optimizer)
-        optimizer.build(self.g_variables)
+        """Default optimizer: the recipe's Adam (2e-4 halved at 50k/100k/200k/600k/800k/1M)."""
+        optimizer = self._prepare_optimizer(optimizer, self.g_variables, "g")
         self._compile_common(optimizer, jit_compile, run_eagerly, steps_per_execution, kwargs)
 
     def _train_step_body(self, ctx, lr, hr):
-        from keras_fasrgan.losses import pixel_loss
-
         def loss_fn():
-            loss = pixel_loss(keras.ops.cast(hr, "float32"), self.generate(lr, training=True))
+            sr = self.generate(lr, training=True)
+            loss, _ = self.loss_spec.generator_loss(StepTensors(sr, hr, *[None] * 5))
             return loss, loss
 
         loss = ctx.grad_step(loss_fn, self.g_variables, self.optimizer)
@@ -86,7 +93,6 @@ class SRModel(SRTrainerBase):
         self.compile(**config)
 
     def get_config(self):
-        return self._base_config()
-
-
-__all__ = ["SRModel", "default_adam"]
+        config = self._base_config()
+        config["loss_weights"] = self._loss_weights_arg
+        return config
