@@ -11,11 +11,11 @@ from keras_fasrgan.loading import load_generator
 from keras_fasrgan.models import FASRGAN
 from keras_fasrgan.models import FsSRGAN
 
-from models._trainer_testkit import pairs
-from models._trainer_testkit import tiny_extractor
-from models._trainer_testkit import tiny_generator
-from models._trainer_testkit import tiny_unet
-from models._trainer_testkit import tiny_vgg
+from trainers._trainer_testkit import pairs
+from trainers._trainer_testkit import tiny_extractor
+from trainers._trainer_testkit import tiny_generator
+from trainers._trainer_testkit import tiny_unet
+from trainers._trainer_testkit import tiny_vgg
 
 
 def _trained(kind):

@@ -10,8 +10,8 @@ from keras_fasrgan.models import FsSRGAN
 from keras_fasrgan.models import RRDBNet
 from keras_fasrgan.models import VGGDiscriminator
 
-from models._trainer_testkit import tiny_extractor
-from models._trainer_testkit import tiny_generator
+from trainers._trainer_testkit import tiny_extractor
+from trainers._trainer_testkit import tiny_generator
 
 _SCRIPT = r"""
 import importlib, json, pkgutil, sys
