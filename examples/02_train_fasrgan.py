@@ -82,8 +82,8 @@ from keras_fasrgan.loading import load_generator
 from keras_fasrgan.losses import PerceptualLoss
 from keras_fasrgan.metrics import psnr
 from keras_fasrgan.metrics import ssim
-from keras_fasrgan.models import FASRGAN
-from keras_fasrgan.models import SRModel
+from keras_fasrgan.trainers import FASRGAN
+from keras_fasrgan.trainers import SRModel
 from keras_fasrgan.models import UNetDiscriminator
 from keras_fasrgan.optimizers import official_optimizer
 

@@ -8,8 +8,8 @@ import pytest
 from keras_fasrgan.cli import main
 from keras_fasrgan.inference import upscale
 from keras_fasrgan.loading import load_generator
-from keras_fasrgan.models import FASRGAN
-from keras_fasrgan.models import FsSRGAN
+from keras_fasrgan.trainers import FASRGAN
+from keras_fasrgan.trainers import FsSRGAN
 
 from trainers._trainer_testkit import pairs
 from trainers._trainer_testkit import tiny_extractor

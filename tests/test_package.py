@@ -6,7 +6,7 @@ import sys
 
 from conftest import ROOT
 
-from keras_fasrgan.models import FsSRGAN
+from keras_fasrgan.trainers import FsSRGAN
 from keras_fasrgan.models import RRDBNet
 from keras_fasrgan.models import VGGDiscriminator
 
