@@ -11,6 +11,9 @@ A spec is one of:
   (`{"scale": 4, "num_blocks": 23, ...}`);
 - an official PyTorch checkpoint `.pth` / `.pt`, converted on the fly by
   `keras_fasrgan.convert.load_checkpoint_as_model`;
+- a `.tflite` file (e.g. from `fasrgan export --format tflite`): a
+  `keras_fasrgan.inference.TFLiteModel`, which `upscale` and the engines run with LiteRT
+  (inference only: no Keras graph inside);
 - a preset name from `keras_fasrgan.presets`.
 """
 
@@ -18,7 +21,7 @@ import json
 import os
 
 
-MODEL_EXTENSIONS = (".keras", ".weights.h5", ".h5", ".pth", ".pt")
+MODEL_EXTENSIONS = (".keras", ".weights.h5", ".h5", ".pth", ".pt", ".tflite")
 
 
 class ModelLoadError(ValueError):
@@ -137,6 +140,17 @@ def _load_checkpoint(path):
         raise ModelLoadError(f"{path}: cannot convert the checkpoint ({e})") from None
 
 
+def _load_tflite(path):
+    from keras_fasrgan.export import ExportError
+    from keras_fasrgan.inference.tflite_model import TFLiteModel
+
+    try:
+        return TFLiteModel(path)
+    except (ExportError, OSError) as e:
+        message = str(e)
+        raise ModelLoadError(message if message.startswith(path) else f"{path}: {message}") from None
+
+
 def _load_preset(name):
     from keras_fasrgan import presets
 
@@ -158,10 +172,10 @@ def load_generator(spec):
 
     Args:
         spec: a `keras.Model`, a path to `.keras` / `.weights.h5` (+ JSON architecture) /
-            `.pth`, or a preset name (see the module docstring).
+            `.pth` / `.tflite`, or a preset name (see the module docstring).
 
     Returns:
-        A Keras generator (e.g. `RRDBNet`).
+        A Keras generator (e.g. `RRDBNet`), or a `TFLiteModel` for a `.tflite` file.
 
     Raises:
         ModelLoadError: missing file, unknown preset, weights without architecture, or a
@@ -173,7 +187,9 @@ def load_generator(spec):
     """
     import keras
 
-    if isinstance(spec, keras.Model):
+    from keras_fasrgan.inference.tflite_model import TFLiteModel
+
+    if isinstance(spec, (keras.Model, TFLiteModel)):
         return spec
     if not isinstance(spec, (str, os.PathLike)):
         raise ModelLoadError(f"a model spec must be a path or a preset name, got {spec!r}")
@@ -193,6 +209,8 @@ def load_generator(spec):
         return _load_weights_file(spec)
     if lower.endswith((".pth", ".pt")):
         return _load_checkpoint(spec)
+    if lower.endswith(".tflite"):
+        return _load_tflite(spec)
     raise ModelLoadError(
         f"{spec}: unknown model file type; expected one of {', '.join(MODEL_EXTENSIONS)} "
         "or a preset name"
