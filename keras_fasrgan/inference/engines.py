@@ -229,6 +229,10 @@ class TFLiteEngine:
         self._interpreters[shape] = entry
         return entry
 
+    def release(self, shape):
+        """Frees the interpreter (and its activation memory) kept for `shape`, if any."""
+        self._interpreters.pop(tuple(shape), None)
+
     def __call__(self, batch):
         batch = np.ascontiguousarray(batch, dtype=np.float32)
         interpreter, x_index, y_index = self._interpreter(tuple(batch.shape))
