@@ -14,8 +14,9 @@ The wrapper's cost is measured twice: `upscale` against the bare engine (two tim
 within each `upscale` call as its wall time over the time spent inside the engine (one timing,
 immune to load changes between runs). Then every Keras backend (TensorFlow, JAX, PyTorch)
 runs in its own subprocess (`KERAS_BACKEND` set), timing `upscale(engine="keras")` against
-PyTorch eager in that same process at 2 and 1 threads; on PyTorch also `torch.compile`
-(compile time apart) and a profile of where the eager Keras-torch model spends its time.
+PyTorch eager in that same process at 2 and 1 threads; on PyTorch also the Keras model at
+one thread, compiled with `torch.compile` (`KerasEngine(model, jit_compile=True)`, compile
+time apart), and a profile of where the eager Keras-torch model spends its time.
 
     python benchmarks/bench_inference.py [--quick] [--json results.json]
 """
@@ -201,36 +202,36 @@ def backend_worker(num_blocks, height, width, repeats):
 
     from common import interleaved_best
     from common import rrdbnet_flops
+    from keras_fasrgan.inference import KerasEngine
     from keras_fasrgan.inference import upscale
 
     model, image = _model_and_input(num_blocks, height, width)
     torch_run, _ = _torch_runner(model, image)
     backend = keras.backend.backend()
-    candidates = {"pytorch_eager": torch_run, "pytorch_eager_1_thread": lambda: torch_run(1),
-                  "keras": lambda: upscale(model, image, engine="keras"),
-                  "keras_predict_on_batch": lambda: model.predict_on_batch(image[None])}
-    extra = {}
-    if backend == "torch":
+    all_threads = os.cpu_count() or 1
+
+    def at(threads, fn):
+        """`fn` run with PyTorch set to `threads` (it sets them globally, for every caller)."""
         import torch
 
-        def keras_1t():
-            torch.set_num_threads(1)
-            upscale(model, image, engine="keras")
-            torch.set_num_threads(os.cpu_count() or 1)
+        def run():
+            torch.set_num_threads(threads)
+            return fn()
 
-        candidates["keras_1_thread"] = keras_1t
-        compiled = torch.compile(lambda a: model(a, training=False))
-        x = torch.from_numpy(image[None])
+        return run
+
+    candidates = {"pytorch_eager": torch_run, "pytorch_eager_1_thread": lambda: torch_run(1),
+                  "keras": at(all_threads, lambda: upscale(model, image, engine="keras")),
+                  "keras_predict_on_batch": at(all_threads,
+                                               lambda: model.predict_on_batch(image[None]))}
+    extra = {}
+    if backend == "torch":
+        candidates["keras_1_thread"] = at(1, lambda: upscale(model, image, engine="keras"))
+        compiled = KerasEngine(model, jit_compile=True)  # torch.compile
         t = time.perf_counter()
-        with torch.inference_mode():
-            compiled(x)
+        at(all_threads, lambda: compiled(image[None]))()
         extra["torch_compile_first_call_seconds"] = time.perf_counter() - t
-
-        def run_compiled():
-            with torch.inference_mode():
-                return compiled(x)
-
-        candidates["keras_torch_compile"] = run_compiled
+        candidates["keras_torch_compile"] = at(all_threads, lambda: compiled(image[None]))
         upscale(model, image, engine="keras")
         extra["profile_seconds"] = _torch_profile(model, image)
     times = interleaved_best(candidates, repeats=repeats)

@@ -107,12 +107,11 @@ def _cpu_vendor():
 class KerasEngine:
     """Runs the Keras model: on TensorFlow through a `tf.function` (after a few distinct tile
     shapes it is retraced once with dynamic height and width, `reduce_retracing=True`), on
-    other backends by calling the model in inference mode (JAX: a jitted function per shape;
-    PyTorch: under `torch.inference_mode`).
+    other backends through `model.predict_on_batch` (JAX jit-compiles it per shape).
 
-    `jit_compile=True` asks TensorFlow for XLA, which compiles once per tile shape; the
-    benchmarks (docs/benchmarks.md) measure its compile time and per-tile gain, hence how many
-    tiles repay it.
+    `jit_compile=True` compiles the forward pass once per tile shape: XLA on TensorFlow,
+    `torch.compile` on PyTorch (JAX always compiles). The benchmarks (docs/benchmarks.md)
+    measure the compile time and the gain per call, hence how many tiles repay it.
 
     Example:
     >>> engine = KerasEngine(model)  # doctest: +SKIP
@@ -131,54 +130,37 @@ class KerasEngine:
                 "not 'keras'"
             )
         self._model = weakref.ref(model)
-        self._backend = keras.backend.backend()
         self._fn = None
-        if self._backend == "tensorflow":
+        ref = self._model
+        backend = keras.backend.backend()
+        if backend == "tensorflow":
             import tensorflow as tf
-
-            ref = self._model
 
             def forward(x):
                 return ref()(x, training=False)
 
             self._fn = tf.function(forward, jit_compile=jit_compile, reduce_retracing=True)
-        elif self._backend == "jax":
-            import jax
+        elif backend == "torch" and jit_compile:
+            import torch
 
-            self._fn = _jax_forward(model, jax)
+            # dynamo needs the model itself (a weakref call breaks its graph), so this engine
+            # keeps the model alive; the engines `get_engine` caches never compile.
+            compiled = torch.compile(lambda x: model(x, training=False))
+
+            def forward(x):
+                with torch.inference_mode():
+                    return compiled(torch.from_numpy(x)).cpu()
+
+            self._fn = forward
 
     def __call__(self, batch):
         model = self._model()
         if model is None:
             raise RuntimeError("the model of this engine was deleted")
         batch = np.asarray(batch, np.float32)
-        if self._backend == "tensorflow":
-            return self._fn(batch).numpy()
-        if self._backend == "jax":
+        if self._fn is not None:
             return np.asarray(self._fn(batch))
-        if self._backend == "torch":
-            import torch
-
-            with torch.inference_mode():
-                return model(batch, training=False).cpu().numpy()
         return np.asarray(model.predict_on_batch(batch))
-
-
-def _jax_forward(model, jax):
-    """A jitted stateless forward pass of `model`, the weights passed as arguments."""
-    ref = weakref.ref(model)
-
-    @jax.jit
-    def run(trainable, non_trainable, x):
-        out, _ = ref().stateless_call(trainable, non_trainable, x, training=False)
-        return out
-
-    def forward(x):
-        m = ref()
-        return run([v.value for v in m.trainable_variables],
-                   [v.value for v in m.non_trainable_variables], x)
-
-    return forward
 
 
 class TFLiteEngine:
