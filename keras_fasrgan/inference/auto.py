@@ -22,6 +22,7 @@ Example:
 """
 
 import datetime
+import functools
 import hashlib
 import json
 import os
@@ -37,6 +38,11 @@ from keras_fasrgan.inference import disk_cache
 RECORD = "engine_probe"
 MIN_PROBE_SECONDS = 0.1
 _MEMORY = {}  # probe key -> choice
+
+
+@functools.lru_cache(maxsize=None)
+def _machine_json():
+    return json.dumps(machine_signature(), sort_keys=True)
 
 
 def machine_signature():
@@ -67,8 +73,8 @@ def probe_key(model, shape):
     """The cache key of a choice: architecture, batch shape and `machine_signature()`."""
     from keras_fasrgan.inference.engines import architecture_key
 
-    text = json.dumps({"arch": architecture_key(model), "shape": list(shape),
-                       "machine": machine_signature()}, sort_keys=True)
+    text = json.dumps({"arch": architecture_key(model), "shape": [int(s) for s in shape],
+                       "machine": _machine_json()}, sort_keys=True)
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 

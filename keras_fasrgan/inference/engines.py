@@ -75,10 +75,10 @@ def resolve_engine(engine="auto"):
     `upscale(engine="auto")` measures both engines once per model and tile shape instead
     (`keras_fasrgan.inference.auto`); this rule is what is left when that is not possible.
     On a GPU, and on backends other than TensorFlow, the Keras model. On a CPU with the
-    TensorFlow backend and `ai-edge-litert` installed: `"keras"` on Intel CPUs with AVX-512
-    (oneDNN ran RRDBNet about 2x faster than XNNPACK on an AVX-512 Xeon), `"tflite"`
-    elsewhere (XNNPACK ran it about 1.6x faster than Keras-TF on an AVX2 EPYC). Force either
-    with `engine=`.
+    TensorFlow backend and `ai-edge-litert` installed: `"keras"` on CPUs with AVX-512
+    (TensorFlow's oneDNN kernels ran RRDBNet about 2x faster than XNNPACK on an AVX-512 Xeon,
+    and at least as fast on an AVX-512 AMD Zen 4), `"tflite"` on the others (XNNPACK ran it
+    about 1.6x faster than Keras-TF on an AVX2 EPYC). Force either with `engine=`.
 
     Example:
     >>> resolve_engine("keras")
@@ -90,18 +90,7 @@ def resolve_engine(engine="auto"):
         return engine
     if not can_use_tflite():
         return "keras"
-    return "keras" if cpu_has_avx512() and _cpu_vendor() == "GenuineIntel" else "tflite"
-
-
-def _cpu_vendor():
-    try:
-        with open("/proc/cpuinfo") as f:
-            for line in f:
-                if line.startswith("vendor_id"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return ""
+    return "keras" if cpu_has_avx512() else "tflite"
 
 
 class KerasEngine:
