@@ -26,7 +26,6 @@ import contextlib
 import hashlib
 import json
 import os
-import tempfile
 import warnings
 
 ENV_DIR = "KERAS_FASRGAN_CACHE_DIR"
@@ -61,21 +60,15 @@ def _blob_path(kind, key):
     return None if root is None else os.path.join(root, kind, f"{key}.bin")
 
 
-@contextlib.contextmanager
-def _replacing(path):
-    """Yields an open binary temporary file beside `path`; renamed onto `path` on success."""
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=os.path.dirname(path))
-    try:
-        with os.fdopen(fd, "wb") as f:
-            yield f
+def _write_atomic(path, content):
+    """Writes `content` to a temporary file beside `path`, synced, then renamed onto `path`."""
+    from keras_fasrgan.utils import atomic_write
+
+    with atomic_write(path, suffix=".tmp") as tmp:
+        with open(tmp, "wb") as f:
+            f.write(content)
             f.flush()
             os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.remove(tmp)
-        raise
 
 
 def read_blob(kind, key):
@@ -106,9 +99,7 @@ def write_blob(kind, key, content):
     if path is None:
         return None
     try:
-        with _replacing(path) as f:
-            f.write(content)
-            f.write(_TRAILER + hashlib.sha256(content).digest())
+        _write_atomic(path, content + _TRAILER + hashlib.sha256(content).digest())
         prune(kind, keep=path)
     except OSError as e:
         _warn_once(f"keras_fasrgan: cannot write the cache in {cache_dir()} ({e}); set "
@@ -171,7 +162,6 @@ def write_record(name, key, value):
         records = {}
     records[key] = value
     try:
-        with _replacing(path) as f:
-            f.write(json.dumps(records, indent=1, sort_keys=True).encode())
+        _write_atomic(path, json.dumps(records, indent=1, sort_keys=True).encode())
     except OSError as e:
         _warn_once(f"keras_fasrgan: cannot write the cache in {root} ({e})")

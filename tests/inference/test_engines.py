@@ -115,11 +115,9 @@ def test_disk_cache_spares_the_conversion_and_rebuilds_a_damaged_entry(lively_mo
 
 
 _WRITER = """
-import importlib.util, sys
-spec = importlib.util.spec_from_file_location("dc", sys.argv[1])
-dc = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(dc)
-content = bytes([int(sys.argv[2])]) * 3_000_000
+import sys
+from keras_fasrgan.inference import disk_cache as dc
+content = bytes([int(sys.argv[1])]) * 3_000_000
 for _ in range(15):
     dc.write_blob("tflite", "shared", content)
     got = dc.read_blob("tflite", "shared")
@@ -132,7 +130,7 @@ def test_concurrent_writers_leave_a_valid_entry(tmp_path, monkeypatch):
     import sys
 
     monkeypatch.setenv("KERAS_FASRGAN_CACHE_DIR", str(tmp_path / "cache"))
-    procs = [subprocess.Popen([sys.executable, "-c", _WRITER, disk_cache.__file__, str(i)],
+    procs = [subprocess.Popen([sys.executable, "-c", _WRITER, str(i)],
                               stderr=subprocess.PIPE, text=True) for i in range(1, 5)]
     errors = [p.communicate(timeout=600)[1] for p in procs]
     assert [p.returncode for p in procs] == [0] * 4, errors
