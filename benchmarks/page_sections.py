@@ -259,6 +259,20 @@ def train(results, targets, img_dir):
     }
 
 
+def profile_train(results, targets, img_dir):
+    pr = results["profile_train_step"]
+    parts = pr["parts"]
+    rows = [[p["part"], f(p["keras"], 3), f(p["pytorch"], 3), f(p["pytorch_1_thread"], 3),
+             f(p["keras"] / p["pytorch_best"]), f(p["compile_seconds"], 0)] for p in parts]
+    ratio = {p["part"]: p["keras"] / p["pytorch_best"] for p in parts}
+    worst, best = max(ratio, key=ratio.get), min(ratio, key=ratio.get)
+    return {"date": pr["date"], "worst": worst, "worst_ratio": f"{ratio[worst]:.2f}x",
+            "best": best, "best_ratio": f"{ratio[best]:.2f}x",
+            "parts_table": table(["part", "Keras XLA (s)", "PyTorch all threads (s)",
+                                  "PyTorch 1 thread (s)", "ratio Keras / PyTorch best",
+                                  "XLA compile (s)"], rows)}
+
+
 def tflite(results, targets, img_dir):
     tf = results["bench_tflite"]
     c, t = tf["config"], tf["seconds"]
@@ -356,6 +370,7 @@ SECTIONS = {
     "profile_tflite": (profile_tflite, ["machine", "profile_tflite"]),
     "profile_rrdbnet": (profile_rrdbnet, ["machine", "profile_rrdbnet"]),
     "train": (train, ["bench_train_step"]),
+    "profile_train": (profile_train, ["profile_train_step"]),
     "tflite": (tflite, ["bench_tflite"]),
     "cli": (cli, ["bench_cli"]),
     "tiled": (tiled, ["bench_tiled_upscale"]),

@@ -27,7 +27,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 DOCS = os.path.join(ROOT, "docs")
 BENCHES = ("machine", "bench_inference", "profile_tflite", "profile_rrdbnet", "bench_train_step",
-           "bench_tflite", "bench_cli", "bench_tiled_upscale")
+           "profile_train_step", "bench_tflite", "bench_cli", "bench_tiled_upscale")
 
 
 def _now():

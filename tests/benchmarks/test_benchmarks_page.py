@@ -1,6 +1,7 @@
 """The benchmark page is generated from one run's JSON and the template, nothing else.
 
-`results_quick.json` is the output of `python benchmarks/run_all.py --quick` (a small run).
+`results_quick.json` is the output of `python benchmarks/run_all.py --quick` (a small run;
+its `profile_train_step` entry was added from `profile_train_step.py --quick`).
 """
 
 import copy
@@ -26,7 +27,8 @@ def test_every_section_is_rendered_from_the_run(results, tmp_path):
     text = page.render(results, str(tmp_path))
     assert "$" not in text.replace("$KERAS", "")  # every placeholder was filled
     for name in ("machine", "bench_inference", "profile_tflite", "profile_rrdbnet",
-                 "bench_train_step", "bench_tflite", "bench_cli", "bench_tiled_upscale"):
+                 "bench_train_step", "profile_train_step", "bench_tflite", "bench_cli",
+                 "bench_tiled_upscale"):
         assert f"Measured {results[name]['date']}" in text, name
     m = results["machine"]
     assert f"**{m['peak_gflops']:.0f} GFLOP/s**" in text and m["cpu"] in text
