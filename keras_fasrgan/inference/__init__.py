@@ -12,7 +12,7 @@ from keras_fasrgan.inference.auto import AutoEngine
 from keras_fasrgan.inference.engines import ENGINES
 from keras_fasrgan.inference.engines import KerasEngine
 from keras_fasrgan.inference.engines import TFLiteEngine
-from keras_fasrgan.inference.engines import cached_tflite_bytes
+from keras_fasrgan.inference.conversion import cached_tflite_bytes
 from keras_fasrgan.inference.engines import clear_engine_cache
 from keras_fasrgan.inference.engines import get_engine
 from keras_fasrgan.inference.engines import resolve_engine

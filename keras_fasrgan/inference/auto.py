@@ -71,7 +71,7 @@ def machine_signature():
 
 def probe_key(model, shape):
     """The cache key of a choice: architecture, batch shape and `machine_signature()`."""
-    from keras_fasrgan.inference.engines import architecture_key
+    from keras_fasrgan.inference.conversion import architecture_key
 
     text = json.dumps({"arch": architecture_key(model), "shape": [int(s) for s in shape],
                        "machine": _machine_json()}, sort_keys=True)

@@ -4,7 +4,7 @@ An engine is a callable `(B, h, w, C) float32 -> (B, s*h, s*w, 3) float32`. Engi
 per model (weakly, so they die with the model):
 
 - the TFLite conversion is done once per architecture and weights and kept on disk
-  (`keras_fasrgan.inference.disk_cache`), so a later process loads it instead of converting;
+  (`keras_fasrgan.inference.conversion`), so a later process loads it instead of converting;
 - a weight change (e.g. further training between calls) is noticed by `get_engine`, which
   compares an exact checksum of every variable's bits (one compiled reduction, about 10 ms for
   the 16.7M parameters of the full RRDBNet) and converts again;
@@ -14,14 +14,13 @@ per model (weakly, so they die with the model):
 
 import collections
 import hashlib
-import json
 import os
 import threading
 import weakref
 
 import numpy as np
 
-from keras_fasrgan.inference import disk_cache
+from keras_fasrgan.inference.conversion import cached_tflite_bytes
 from keras_fasrgan.inference.tflite_model import TFLiteModel
 
 ENGINES = ("auto", "keras", "tflite")
@@ -213,59 +212,8 @@ class TFLiteEngine:
 
 
 # ------------------------------------------------------------------------------------------
-# Conversion cache and weight checks
+# Weight checks and the per-model cache
 # ------------------------------------------------------------------------------------------
-
-
-def _architecture(model):
-    """The model's class and constructor config as canonical JSON (its name left out)."""
-    config = {k: v for k, v in model.get_config().items() if k not in ("name", "trainable")}
-    cls = type(model)
-    return json.dumps({"class": f"{cls.__module__}.{cls.__qualname__}", "config": config},
-                      sort_keys=True, default=str)
-
-
-def architecture_key(model):
-    """A short hash of the model's architecture (class and config, not the weights)."""
-    return hashlib.sha256(_architecture(model).encode()).hexdigest()[:24]
-
-
-def conversion_key(model, quantize=None, input_shape=None):
-    """SHA-256 of everything a TFLite conversion depends on: architecture, every weight's
-    bytes, the converter options and the TensorFlow version."""
-    import tensorflow as tf
-    from keras import ops
-
-    h = hashlib.sha256()
-    h.update(f"keras_fasrgan-tflite-1|{tf.__version__}|{quantize}|{input_shape}|".encode())
-    h.update(_architecture(model).encode())
-    for v in model.weights:
-        a = np.ascontiguousarray(ops.convert_to_numpy(v))
-        h.update(f"|{v.path}|{a.dtype}|{a.shape}|".encode())
-        h.update(a.tobytes())
-    return h.hexdigest()
-
-
-def _convert(model, quantize=None, input_shape=None):
-    """The TFLite conversion itself (a seam for tests that count conversions)."""
-    from keras_fasrgan.export.tflite import tflite_bytes
-
-    return tflite_bytes(model, quantize=quantize, input_shape=input_shape)
-
-
-def cached_tflite_bytes(model, quantize=None, input_shape=None):
-    """`tflite_bytes(model, ...)` through the on-disk cache: converted once per architecture,
-    weights, options and TensorFlow version, then read back (a damaged entry is rebuilt).
-
-    Example:
-    >>> content = cached_tflite_bytes(model)  # doctest: +SKIP
-    """
-    key = conversion_key(model, quantize, input_shape)
-    content = disk_cache.read_blob("tflite", key)
-    if content is None:
-        content = _convert(model, quantize, input_shape)
-        disk_cache.write_blob("tflite", key, content)
-    return content
 
 
 def _weights_checker(model):

@@ -1,5 +1,6 @@
 """Engines: TFLite (LiteRT/XNNPACK) matches Keras; conversions are cached in memory and on
-disk and redone when the weights change; `"auto"` measures once per shape and caches it."""
+disk (`conversion`, `disk_cache`) and redone when the weights change; `"auto"` measures once
+per shape and caches it."""
 
 import pathlib
 
@@ -9,6 +10,7 @@ import pytest
 from keras_fasrgan.export import ExportError
 from keras_fasrgan.inference import auto
 from keras_fasrgan.inference import clear_engine_cache
+from keras_fasrgan.inference import conversion
 from keras_fasrgan.inference import disk_cache
 from keras_fasrgan.inference import engines
 from keras_fasrgan.inference import get_engine
@@ -25,13 +27,13 @@ def cache(tmp_path, monkeypatch):
     monkeypatch.setattr(auto, "_MEMORY", {})
     clear_engine_cache()
     calls = []
-    convert = engines._convert
+    convert = conversion._convert
 
     def counting(*args, **kwargs):
         calls.append(args)
         return convert(*args, **kwargs)
 
-    monkeypatch.setattr(engines, "_convert", counting)
+    monkeypatch.setattr(conversion, "_convert", counting)
     yield calls
     clear_engine_cache()
 
@@ -99,7 +101,7 @@ def test_disk_cache_spares_the_conversion_and_rebuilds_a_damaged_entry(lively_mo
     assert len(cache) == 1
     clear_engine_cache()  # as a new process: nothing in memory
     assert get_engine(lively_model, "tflite").content == content and len(cache) == 1
-    key = engines.conversion_key(lively_model)
+    key = conversion.conversion_key(lively_model)
     path = pathlib.Path(disk_cache._blob_path("tflite", key))
     with open(path, "r+b") as f:  # damage one byte in the middle
         f.seek(len(content) // 2)
@@ -209,7 +211,7 @@ def test_auto_keeps_keras_without_converting_when_calls_are_short_or_tflite_fail
     def broken(*args, **kwargs):
         raise ExportError("TFLite conversion (builtin ops only) failed: no kernel")
 
-    monkeypatch.setattr(engines, "_convert", broken)
+    monkeypatch.setattr(conversion, "_convert", broken)
     monkeypatch.setattr(auto, "MIN_PROBE_SECONDS", 0.0)
     choice, out = auto.probe(lively_model, _batch((1, 8, 8, 3)))
     assert choice["engine"] == "keras" and "no kernel" in choice["reason"]
