@@ -3,7 +3,7 @@
 Not a test. Both sides: G = RRDBNet, D = the UNet discriminator (image score + score map),
 phi = VGG19 to conv5_4 (before ReLU, frozen; random weights: speed does not depend on them),
 Adam for G and D; the G loss is L1 + perceptual + RaGAN + score map + attention, then the D
-step on the detached SR, D called separately on HR and SR (official order, DESIGN 1.4).
+step on the detached SR, D called separately on HR and SR (the official order).
 Keras: `FASRGAN.train_on_batch` with `jit_compile=True` (TensorFlow + XLA). PyTorch: eager,
 written from the official code. Interleaved, best of N; XLA compile time reported apart. Run
 twice, each in its own process: with XLA's defaults, and with

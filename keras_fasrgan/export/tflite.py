@@ -1,7 +1,7 @@
 """TFLite export (builtin ops only) and LiteRT helpers.
 
 Conversion goes Keras -> SavedModel -> `tf.lite.TFLiteConverter.from_saved_model`:
-`from_concrete_functions` on a Keras 3 model captured wrong weights (DESIGN.md section 3).
+`from_concrete_functions` on a Keras 3 model captured wrong weights (outputs off by 1e32).
 Only TFLite builtin ops are allowed (no Flex / SELECT_TF_OPS), so the file runs with the
 plain LiteRT runtime on CPU (XNNPACK) and mobile GPU delegates.
 """
