@@ -45,4 +45,4 @@ benchmark: $(STAMP)
 	$(PY) benchmarks/run_all.py
 
 clean:
-	rm -rf $(VENV) site build *.egg-info fasrgan-demo
+	rm -rf $(VENV) site build *.egg-info fasrgan-demo .cache

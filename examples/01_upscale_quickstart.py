@@ -6,11 +6,19 @@
 # save a side-by-side figure.
 #
 # The generator here is the package's built-in `demo_x4` preset, a small RRDBNet trained for
-# minutes on a few photographs. For the paper's models, convert the authors' checkpoints with
-# `fasrgan convert` (see the "Converting checkpoints" page) and pass them to `load_generator`.
+# minutes on a few photographs: it beats bicubic, but it is not the paper's model. Other
+# generators (ESRGAN, Real-ESRGAN, your own) are listed on the "Model zoo" page of the docs;
+# convert a checkpoint with `fasrgan convert` and pass it to `load_generator`.
+#
+# **Runtime.** A CPU is enough (a few seconds for the whole photo).
+#
+# **Tiny mode** (what the test suite and the docs build run): set the environment variable
+# `FASRGAN_TINY=1` before the parameters cell (in Colab or Jupyter, a cell with
+# `%env FASRGAN_TINY=1`), or set `TINY = True` in it. It upscales a 96x96 crop instead of the
+# whole photo.
 
 # %%
-# Parameters. FASRGAN_TINY=1 (used by the test suite) shrinks the image.
+# Parameters. FASRGAN_TINY=1 upscales a small crop (the test suite and the docs build use it).
 import os
 
 TINY = os.environ.get("FASRGAN_TINY", "0") == "1"
@@ -64,7 +72,8 @@ print("LR", lr.shape, "-> HR", hr.shape)
 # ## Upscale
 #
 # `upscale` takes any size, uint8/uint16/float, gray/RGB/RGBA, cuts tiles with real context
-# around them and, on a CPU with LiteRT installed, runs the network through TFLite/XNNPACK.
+# around them, and runs them on the engine that `engine="auto"` picks for this machine (the
+# Keras model or its TFLite conversion: see "Engines" on the docs' "Inference" page).
 
 # %%
 sr = upscale(model, lr, tile=TILE)
@@ -74,12 +83,14 @@ for name, image in (("bicubic", bicubic), ("keras_fasrgan", sr)):
           f"SSIM {ssim(image, hr, crop_border=4):.4f}")
 
 # %%
+from PIL import Image
+
 from keras_fasrgan.utils import write_image
 from keras_fasrgan.visualize import comparison_figure
 
 os.makedirs(OUTPUT_DIR, exist_ok=True)
 write_image(os.path.join(OUTPUT_DIR, f"{IMAGE}_x4.png"), sr)
-figure = comparison_figure(lr, sr, hr, bicubic=bicubic,
-                           path=os.path.join(OUTPUT_DIR, f"{IMAGE}_compare.png"))
+path = os.path.join(OUTPUT_DIR, f"{IMAGE}_compare.png")
+comparison_figure(lr, sr, hr, bicubic=bicubic, path=path)  # LR | bicubic | SR | HR, zoomed
 print("wrote", OUTPUT_DIR)
-figure
+Image.open(path)  # the saved figure (a notebook shows it)

@@ -6,9 +6,19 @@
 # and the GPU delegates of Android and iOS. This notebook exports float32, float16 and
 # dynamic-range (int8 weights) versions, checks each against Keras, and measures the PSNR that
 # quantisation costs on a real photo.
+#
+# It needs the LiteRT runtime: the `litert` extra (`keras-fasrgan[litert]`), which the first
+# cell installs on Colab.
+#
+# **Runtime.** A CPU is enough; the conversions take a few seconds each.
+#
+# **Tiny mode** (what the test suite and the docs build run): set the environment variable
+# `FASRGAN_TINY=1` before the parameters cell (in Colab or Jupyter, a cell with
+# `%env FASRGAN_TINY=1`), or set `TINY = True` in it. It compares on a 24x24 LR crop instead of
+# 128x128.
 
 # %%
-# Parameters. FASRGAN_TINY=1 (used by the test suite) uses a tiny image.
+# Parameters. FASRGAN_TINY=1 uses a tiny image (the test suite and the docs build use it).
 import os
 
 TINY = os.environ.get("FASRGAN_TINY", "0") == "1"

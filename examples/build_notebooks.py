@@ -3,8 +3,9 @@
 The scripts (`01_upscale_quickstart.py`, ...) are the source: cells are separated by `# %%`
 lines (`# %% [markdown]` for text, written as `# ` comments), the "percent" format of
 Jupytext, VS Code and Spyder. Each notebook gets an "Open in Colab" badge under its title and
-a first code cell that installs the package only when it is not importable yet. Outputs are
-never written, so the notebooks stay clean in git.
+a first code cell that installs the package (from the repository: it is not on PyPI) only when
+it is not importable yet; both read the repository URL from pyproject.toml. Outputs are never
+written, so the notebooks stay clean in git.
 
 Usage: `python examples/build_notebooks.py` (rewrites the `.ipynb` files), or
 `python examples/build_notebooks.py --check` (exit 1 if a notebook is out of date).
@@ -13,19 +14,55 @@ Usage: `python examples/build_notebooks.py` (rewrites the `.ipynb` files), or
 import argparse
 import json
 import os
+import re
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-NAMES = ("01_upscale_quickstart", "02_train_fasrgan_div2k", "03_export_tflite")
-COLAB = "https://colab.research.google.com/github/keras-fasrgan/keras_fasrgan/blob/main/examples/{}.ipynb"
+ROOT = os.path.dirname(HERE)
+NAMES = ("01_upscale_quickstart", "02_train_fasrgan", "03_export_tflite")
+# Extras a notebook needs beyond the base package, with a module that shows they are installed.
+EXTRAS = {"03_export_tflite": ("litert", "ai_edge_litert")}
 BADGE = "[![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)]({})"
-INSTALL = (
-    "# Install keras-fasrgan where it is missing (Colab); does nothing where it is importable.\n"
-    "import importlib.util\n"
-    "\n"
-    'if importlib.util.find_spec("keras_fasrgan") is None:\n'
-    "    %pip install -q keras-fasrgan"
-)
+
+
+def repository_url(pyproject=os.path.join(ROOT, "pyproject.toml")):
+    """The `Repository` URL of pyproject.toml's `[project.urls]`: the one place it is written."""
+    with open(pyproject, "rb") as f:
+        text = f.read().decode("utf-8")
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # Python 3.10
+        match = re.search(r'^\s*Repository\s*=\s*"([^"]+)"', text, re.MULTILINE)
+        if not match:
+            raise ValueError(f"{pyproject}: no Repository in [project.urls]") from None
+        return match.group(1).rstrip("/")
+    return tomllib.loads(text)["project"]["urls"]["Repository"].rstrip("/")
+
+
+def colab_url(name, repo=None):
+    """Colab's link to `examples/<name>.ipynb` on the main branch of the repository."""
+    path = (repo or repository_url()).split("://", 1)[1].split("/", 1)[1]  # owner/name
+    return f"https://colab.research.google.com/github/{path}/blob/main/examples/{name}.ipynb"
+
+
+def install_line(extra=None, repo=None):
+    """The pip requirement that installs keras-fasrgan (with `extra`) from the repository."""
+    return f'"keras-fasrgan{f"[{extra}]" if extra else ""} @ git+{repo or repository_url()}"'
+
+
+def install_cell(name, repo=None):
+    """First code cell: installs the package (and the notebook's extra) only where missing."""
+    extra, module = EXTRAS.get(name, (None, None))
+    modules = ["keras_fasrgan"] + ([module] if module else [])
+    missing = " or ".join(f'importlib.util.find_spec("{m}") is None' for m in modules)
+    return (
+        "# Install keras-fasrgan from its repository where it is missing (Colab); does nothing\n"
+        "# where it is importable. keras-fasrgan is not on PyPI.\n"
+        "import importlib.util\n"
+        "\n"
+        f"if {missing}:\n"
+        f"    %pip install -q {install_line(extra, repo)}"
+    )
 
 
 def parse_cells(text):
@@ -57,9 +94,10 @@ def build(name):
     if kind != "markdown" or not first.startswith("# "):
         raise ValueError(f"{name}.py must start with a markdown cell holding a '# ' title")
     title, _, rest = first.partition("\n")
-    badge = BADGE.format(COLAB.format(name))
+    repo = repository_url()
+    badge = BADGE.format(colab_url(name, repo))
     cells[0] = ("markdown", f"{title}\n\n{badge}\n{rest}".rstrip())
-    cells.insert(1, ("code", INSTALL))
+    cells.insert(1, ("code", install_cell(name, repo)))
     nb_cells = []
     for i, (kind, source) in enumerate(cells):
         cell = {"cell_type": kind, "id": f"cell-{i:02d}", "metadata": {},

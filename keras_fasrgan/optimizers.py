@@ -1,4 +1,6 @@
-"""Official optimiser settings: Adam and a MultiStepLR-like halving schedule (DESIGN 1.5).
+"""Official optimiser settings: Adam and a MultiStepLR-like halving schedule.
+
+The numbers (learning rate, milestones, iterations) come from `keras_fasrgan.recipes`.
 
 Example:
 
@@ -12,15 +14,7 @@ schedule = official_schedule("psnr")         # 2e-4 halved at 50k/100k/200k/600k
 import keras
 from keras import ops
 
-_GAN_MILESTONES = (50_000, 100_000, 200_000, 300_000)
-OFFICIAL_RECIPES = {
-    # kind: (initial learning rate, milestones, total iterations or None)
-    "fasrgan": (1e-4, _GAN_MILESTONES, 500_000),
-    "esrgan": (1e-4, _GAN_MILESTONES, 500_000),
-    "fs_srgan": (1e-4, _GAN_MILESTONES, 500_000),
-    "fa_fs_srgan": (2.5e-5, _GAN_MILESTONES, 500_000),
-    "psnr": (2e-4, (50_000, 100_000, 200_000, 600_000, 800_000, 1_000_000), None),
-}
+from keras_fasrgan.recipes import get_recipe
 
 
 @keras.saving.register_keras_serializable(package="keras_fasrgan")
@@ -62,18 +56,13 @@ class MultiStepDecay(keras.optimizers.schedules.LearningRateSchedule):
         }
 
 
-def _recipe(kind):
-    key = kind.lower().replace("-", "_").replace("+", "_")
-    if key not in OFFICIAL_RECIPES:
-        raise ValueError(f"Unknown recipe {kind!r}; expected one of {sorted(OFFICIAL_RECIPES)}")
-    return OFFICIAL_RECIPES[key]
-
-
 def official_schedule(kind="fasrgan"):
     """The official learning-rate schedule of a training stage as a `MultiStepDecay`.
 
-    kinds: "fasrgan", "esrgan", "fs_srgan" (1e-4), "fa_fs_srgan" (2.5e-5), all halved at
-    50k/100k/200k/300k of 500k iterations; "psnr" (2e-4 halved at 50k/100k/200k/600k/800k/1M).
+    `kind` is a recipe name (`keras_fasrgan.recipes.RECIPES`): "fasrgan", "esrgan",
+    "fs_srgan" (1e-4), "fa_fs_srgan" (2.5e-5), all halved at 50k/100k/200k/300k of 500k
+    iterations; "psnr", "fs_srgan_psnr", "fa_fs_srgan_psnr" (2e-4 halved at
+    50k/100k/200k/600k/800k/1M).
 
     Example:
 
@@ -81,12 +70,12 @@ def official_schedule(kind="fasrgan"):
     official_schedule("fa_fs_srgan").initial_learning_rate  # 2.5e-05
     ```
     """
-    lr, milestones, _ = _recipe(kind)
-    return MultiStepDecay(lr, milestones, gamma=0.5)
+    recipe = get_recipe(kind)
+    return MultiStepDecay(recipe.learning_rate, recipe.milestones, gamma=recipe.gamma)
 
 
 def official_iterations(kind="fasrgan"):
-    """Total iterations of the official recipe (None where the paper does not state it).
+    """Total iterations of the official recipe.
 
     Example:
 
@@ -94,7 +83,7 @@ def official_iterations(kind="fasrgan"):
     official_iterations("fasrgan")  # 500000
     ```
     """
-    return _recipe(kind)[2]
+    return get_recipe(kind).total_steps
 
 
 def official_optimizer(kind="fasrgan", learning_rate=None):
@@ -109,8 +98,12 @@ def official_optimizer(kind="fasrgan", learning_rate=None):
     d_opt = official_optimizer("fasrgan")
     ```
     """
+    recipe = get_recipe(kind)
     if learning_rate is None:
-        learning_rate = official_schedule(kind)
+        learning_rate = official_schedule(recipe)
     return keras.optimizers.Adam(
-        learning_rate=learning_rate, beta_1=0.9, beta_2=0.999, epsilon=1e-8
+        learning_rate=learning_rate,
+        beta_1=recipe.beta_1,
+        beta_2=recipe.beta_2,
+        epsilon=recipe.epsilon,
     )

@@ -35,6 +35,7 @@ def test_official_presets():
     assert psnr.initial_learning_rate == 2e-4
     assert psnr.milestones == [50_000, 100_000, 200_000, 600_000, 800_000, 1_000_000]
     assert official_iterations("fs_srgan") == 500_000
+    assert official_schedule("fs_srgan_psnr").get_config() == psnr.get_config()
     opt = official_optimizer("esrgan")
     assert (opt.beta_1, opt.beta_2, opt.epsilon) == (0.9, 0.999, 1e-8)
     assert isinstance(opt._learning_rate, MultiStepDecay)

@@ -61,3 +61,49 @@ def nchw(x):
 
 def nhwc(t):
     return np.transpose(t.detach().numpy(), (0, 2, 3, 1))
+
+
+def keras_kb(layer):
+    """(kernel, bias) of a Keras conv or dense layer as NumPy arrays."""
+    import keras
+
+    return keras.ops.convert_to_numpy(layer.kernel), keras.ops.convert_to_numpy(layer.bias)
+
+
+def conv_s(x, kernel, bias, stride, padding):
+    """A strided conv with explicit zero padding (PyTorch semantics)."""
+    import torch.nn.functional as F
+
+    w, b = to_torch_conv(kernel, bias)
+    return F.conv2d(x, w, b, stride=stride, padding=padding)
+
+
+def batch_norm(x, layer, eps, training):
+    """`nn.BatchNorm2d` with the Keras layer's gamma, beta and running statistics.
+
+    `training=True` normalises with the batch statistics (biased variance), as PyTorch's
+    train mode; the running statistics are copied, so nothing is updated.
+    """
+    import keras
+    import torch
+    import torch.nn.functional as F
+
+    gamma, beta, mean, var = (
+        torch.from_numpy(keras.ops.convert_to_numpy(v).copy())
+        for v in (layer.gamma, layer.beta, layer.moving_mean, layer.moving_variance)
+    )
+    return F.batch_norm(x, mean, var, gamma, beta, training=training, momentum=0.1, eps=eps)
+
+
+def linear(x, layer):
+    """`nn.Linear` with a Keras Dense layer's weights (Keras kernel is (in, out))."""
+    import torch
+    import torch.nn.functional as F
+
+    kernel, bias = keras_kb(layer)
+    return F.linear(x, torch.from_numpy(np.ascontiguousarray(kernel.T)), torch.from_numpy(bias))
+
+
+def flatten_like_keras(x):
+    """Flatten an NCHW tensor in the NHWC order of a Keras Flatten."""
+    return x.permute(0, 2, 3, 1).reshape(x.shape[0], -1)

@@ -12,7 +12,8 @@ def add_parser(subparsers):
         ),
     )
     p.add_argument("--model", required=True, metavar="SPEC",
-                   help=".keras, .weights.h5 (+ JSON architecture), .pth or a preset name")
+                   help=".keras (a generator or a trainer saved after fit), .weights.h5 "
+                        "(+ JSON architecture), .pth or a preset name")
     p.add_argument("--hr", required=True, metavar="DIR", help="folder of HR images")
     p.add_argument("--lr", default=None, metavar="DIR",
                    help="folder of LR images (default: MATLAB bicubic of HR)")
@@ -76,10 +77,39 @@ def format_table(results):
     return "\n".join(lines)
 
 
+def _check_args(args):
+    """Options and folders, checked before the slow imports."""
+    import os
+
+    from keras_fasrgan.cli import CLIError
+    from keras_fasrgan.cli.paths import check_engine
+    from keras_fasrgan.cli.paths import check_model_spec
+    from keras_fasrgan.data.files import describe_dir
+    from keras_fasrgan.data.files import list_images
+
+    if args.scale is not None and args.scale < 1:
+        raise CLIError("--scale must be positive")
+    if args.tile < 0 or args.tile_pad < 0:
+        raise CLIError("--tile and --tile-pad must be positive (or 0)")
+    for folder, flag in ((args.hr, "--hr"), (args.lr, "--lr")):
+        if folder is None:
+            continue
+        if not os.path.isdir(folder):
+            raise CLIError(f"{flag} {folder}: not a folder ({describe_dir(folder)})")
+        if not list_images(folder):
+            raise CLIError(f"{flag} {folder}: holds no images ({describe_dir(folder)})")
+    check_engine(args.engine)
+    check_model_spec(args.model)
+
+
 def run(args):
     import json
 
     from keras_fasrgan.cli import CLIError
+    from keras_fasrgan.cli import import_keras
+
+    _check_args(args)
+    import_keras()
     from keras_fasrgan.data import DatasetError
     from keras_fasrgan.data import paired_folder
     from keras_fasrgan.inference import model_scale

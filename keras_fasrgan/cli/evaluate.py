@@ -102,6 +102,9 @@ def _match_channels(sr, hr):
     """Both grayscale -> keep (used as Y); otherwise both RGB (alpha dropped)."""
     import numpy as np
 
+    # read_image(mode="keep") gives gray + alpha as (H, W, 2): the gray plane.
+    sr, hr = (a[..., 0] if a.ndim == 3 and a.shape[-1] == 2 else a for a in (sr, hr))
+
     def rgb(a):
         if a.ndim == 2:
             return np.repeat(a[..., None], 3, axis=-1)

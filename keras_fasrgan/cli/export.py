@@ -1,6 +1,7 @@
 """`fasrgan export`: write a generator as SavedModel, TFLite or ONNX."""
 
 import os
+import sys
 
 FORMATS = ("saved_model", "tflite", "onnx")
 # --verify fails (exit 1) above these max |difference| to Keras.
@@ -14,7 +15,8 @@ def add_parser(subparsers):
         description="Export a generator. TFLite uses builtin ops only (no Flex).",
     )
     p.add_argument("--model", required=True, metavar="SPEC",
-                   help=".keras, .weights.h5 (+ JSON architecture), .pth or a preset name")
+                   help=".keras (a generator or a trainer saved after fit), .weights.h5 "
+                        "(+ JSON architecture), .pth or a preset name")
     p.add_argument("--format", required=True, choices=FORMATS)
     p.add_argument("-o", "--output", required=True, metavar="PATH")
     p.add_argument("--quantize", choices=("float16", "dynamic"), default=None,
@@ -78,8 +80,30 @@ def verify(model, fmt, path, shapes, seed=0):
     return results
 
 
+def _installed(module):
+    import importlib.util
+
+    return importlib.util.find_spec(module) is not None
+
+
+def verify_shapes(model, fmt, tile):
+    """Input shapes for --verify: the fixed tile, else two sizes (multiples of the model's
+    pixel-unshuffle factor)."""
+    from keras_fasrgan.inference.upscale import input_multiple
+
+    channels = int(model.inputs[0].shape[-1])
+    if tile is not None:
+        return [(1, tile, tile, channels)]
+    m = input_multiple(model)
+    sizes = [(1, 24, 32), (2, 17, 21)] if fmt == "tflite" else [(2, 24, 32)]
+    return [(b, -(-h // m) * m, -(-w // m) * m, channels) for b, h, w in sizes]
+
+
 def run(args):
     from keras_fasrgan.cli import CLIError
+    from keras_fasrgan.cli import import_keras
+    from keras_fasrgan.cli.paths import check_model_spec
+    from keras_fasrgan.cli.paths import check_writable
 
     if args.format != "tflite" and (args.quantize or args.tile):
         raise CLIError("--quantize and --tile apply to --format tflite only")
@@ -87,7 +111,14 @@ def run(args):
         raise CLIError("--tile must be positive")
     if os.path.lexists(args.output) and not args.overwrite:
         raise CLIError(f"{args.output} already exists; pass --overwrite to replace it")
+    check_writable(args.output)
+    check_model_spec(args.model)
 
+    keras = import_keras()
+    if args.format == "onnx" and keras.backend.backend() == "tensorflow" and not _installed(
+        "tf2onnx"
+    ):
+        raise CLIError("--format onnx needs tf2onnx: pip install 'keras-fasrgan[onnx]'")
     from keras_fasrgan import export
     from keras_fasrgan.loading import ModelLoadError
     from keras_fasrgan.loading import load_generator
@@ -96,7 +127,12 @@ def run(args):
         model = load_generator(args.model)
     except ModelLoadError as e:
         raise CLIError(str(e)) from None
-    channels = int(model.inputs[0].shape[-1])
+    from keras_fasrgan.inference.upscale import input_multiple
+
+    multiple = input_multiple(model)
+    if args.tile is not None and args.tile % multiple:
+        raise CLIError(f"--tile must be a multiple of {multiple} for this model (its input is "
+                       f"pixel-unshuffled by {multiple})")
     try:
         if args.format == "saved_model":
             export.to_saved_model(model, args.output, overwrite=args.overwrite)
@@ -114,18 +150,11 @@ def run(args):
 
     if not args.verify:
         return 0
-    if args.tile is not None:
-        shapes = [(1, args.tile, args.tile, channels)]
-    elif args.format == "tflite":
-        shapes = [(1, 24, 32, channels), (2, 17, 21, channels)]
-    else:
-        shapes = [(2, 24, 32, channels)]
-    if args.format == "onnx":
-        try:
-            import onnxruntime  # noqa: F401
-        except ImportError:
-            print("verify: onnxruntime is not installed; skipped")
-            return 0
+    shapes = verify_shapes(model, args.format, args.tile)
+    if args.format == "onnx" and not _installed("onnxruntime"):
+        print("fasrgan export: verify skipped, onnxruntime is not installed "
+              "(pip install onnxruntime)", file=sys.stderr)
+        return 0
     tolerance = TOLERANCE[args.quantize] if args.format == "tflite" else TOLERANCE[None]
     worst = 0.0
     for shape, diff in verify(model, args.format, args.output, shapes):

@@ -123,6 +123,13 @@ def recognition_errors(model, images, labels, batch_size=8, preprocess=True):
     return {"top1": 1.0 - top1 / n, "top5": 1.0 - top5 / n, "count": n, "predictions": predictions}
 
 
+def _check_weights(weights):
+    from keras_fasrgan.cli import CLIError
+
+    if weights not in ("imagenet", "random") and not os.path.isfile(weights):
+        raise CLIError(f"--weights {weights}: no such file (use imagenet, random or a path)")
+
+
 def load_resnet50(weights):
     """ResNet50 with `weights` = 'imagenet', 'random' or a weights file path."""
     import keras
@@ -141,8 +148,7 @@ def load_resnet50(weights):
                 f"{str(e).splitlines()[0] if str(e) else ''}). Offline? Download {RESNET_URL} "
                 f"and put {RESNET_FILE} into {cache}/, or pass --weights PATH"
             ) from None
-    if not os.path.isfile(weights):
-        raise CLIError(f"--weights {weights}: no such file (use imagenet, random or a path)")
+    _check_weights(weights)
     try:
         return keras.applications.ResNet50(weights=weights)
     except Exception as e:  # noqa: BLE001
@@ -164,6 +170,7 @@ def run(args):
     _check_scale_and_folders(args.scale, ((args.sr_dir, "--sr-dir"), (args.hr_dir, "--hr-dir")))
     if not os.path.isfile(args.labels):
         raise CLIError(f"--labels {args.labels}: no such file")
+    _check_weights(args.weights)
     try:
         entries = read_labels(args.labels)
     except (ValueError, UnicodeDecodeError) as e:
@@ -209,6 +216,9 @@ def run(args):
     if not labels:
         raise CLIError("no labelled image could be read")
 
+    from keras_fasrgan.cli import import_keras
+
+    import_keras()
     model = load_resnet50(args.weights)
     results = {}
     for kind, ims in images.items():

@@ -1,20 +1,30 @@
-"""`fasrgan train`: train a preset (or a JSON config) on a DIV2K folder."""
+"""`fasrgan train`: train a preset (or a JSON config) on DIV2K or a folder of your photos."""
+
+import argparse
 
 
 def add_parser(subparsers):
+    from keras_fasrgan.recipes import recipe_table
+
     p = subparsers.add_parser(
         "train",
-        help="train a PSNR / ESRGAN / FASRGAN / Fs-SRGAN / FA+Fs-SRGAN model on DIV2K",
+        help="train a PSNR / ESRGAN / FASRGAN / Fs-SRGAN / FA+Fs-SRGAN model",
         description=(
-            "Train with an official preset (psnr_x4, esrgan_x4, fasrgan_x4, fs_srgan_x4, "
-            "fa_fs_srgan_x4) or a JSON config. Writes OUTPUT/backup (checkpoints; --resume "
-            "continues from them), OUTPUT/logs (CSV, TensorBoard), OUTPUT/samples and "
-            "OUTPUT/generator.keras. Exit code 1 when training stopped on a NaN/inf loss."
+            "Train with an official preset (see the table below) or a JSON config, on DIV2K\n"
+            "or a folder of your own HR photos. Writes OUTPUT/backup (checkpoints; --resume\n"
+            "continues from them), OUTPUT/logs (CSV, TensorBoard), OUTPUT/samples and\n"
+            "OUTPUT/generator.keras (the next stage's --pretrained). Exit code 1 when\n"
+            "training stopped on a NaN/inf loss."
         ),
+        epilog="The official recipes (batch = global batch of one iteration):\n\n" + recipe_table(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("--config", required=True, metavar="NAME|FILE", help="preset name or .json file")
-    p.add_argument("--data", required=True, metavar="DIR", help="DIV2K root (DIV2K_train_HR/ inside)")
-    p.add_argument("--val-data", metavar="DIR", help="DIV2K root with DIV2K_valid_HR/")
+    p.add_argument("--data", required=True, metavar="DIR",
+                   help="DIV2K root (DIV2K_train_HR/ inside) or a folder of HR photos "
+                        "(PNG/JPEG, any names, subfolders one level deep)")
+    p.add_argument("--val-data", metavar="DIR",
+                   help="DIV2K root with DIV2K_valid_HR/, or a folder of HR photos")
     p.add_argument("--val-patch-size", type=int, metavar="N",
                    help="centre-crop validation images to N HR pixels (default: whole images)")
     p.add_argument("--val-images", type=int, metavar="N", help="use the first N validation images")
@@ -24,13 +34,18 @@ def add_parser(subparsers):
     p.add_argument("--output", "-o", default="fasrgan-run", metavar="DIR",
                    help="output folder (default fasrgan-run)")
     p.add_argument("--resume", action="store_true", help="continue from OUTPUT/backup")
-    p.add_argument("--pretrained", metavar="PATH", help="PSNR-stage generator (.weights.h5/.keras/.pth)")
-    p.add_argument("--pretrained-extractor", metavar="PATH", help="E weights for the Fs variants")
+    p.add_argument("--pretrained", metavar="PATH",
+                   help="the previous stage's model (.keras/.weights.h5/.pth); for Fs-SRGAN and "
+                        "FA+Fs-SRGAN the PSNR stage's generator.keras starts both E and G")
+    p.add_argument("--pretrained-extractor", metavar="PATH",
+                   help="E's weights from another file (e.g. FsSRGAN_E.pth)")
     p.add_argument("--vgg-weights", metavar="imagenet|PATH|none",
                    help="perceptual-loss VGG19 weights (default: the config's)")
     p.add_argument("--checkpoint-every", type=int, metavar="N", help="iterations between checkpoints")
     p.add_argument("--validate-every", type=int, metavar="N", help="iterations between validations")
-    p.add_argument("--cache-dir", metavar="DIR", help="where the DIV2K LR cache goes")
+    p.add_argument("--cache-dir", metavar="DIR",
+                   help="where LR images are cached (default: beside DIV2K; "
+                        "~/.cache/keras_fasrgan for photo folders)")
     p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", dest="overrides",
                    help="config override, e.g. --set generator.num_blocks=4 (repeatable)")
     p.add_argument("--tiny", action="store_true",
@@ -44,11 +59,13 @@ def add_parser(subparsers):
 
 
 def _overrides(args):
+    """`--tiny` (the keys that apply to the config) then the `--set` overrides."""
     from keras_fasrgan.cli import CLIError
-    from keras_fasrgan.training.configs import TINY_OVERRIDES
-    from keras_fasrgan.training.configs import parse_value
+    from keras_fasrgan.training.config import load_config
+    from keras_fasrgan.training.config import parse_value
+    from keras_fasrgan.training.presets import tiny_overrides
 
-    out = dict(TINY_OVERRIDES) if args.tiny else {}
+    out = tiny_overrides(load_config(args.config)) if args.tiny else {}
     for item in args.overrides:
         key, sep, value = item.partition("=")
         if not sep or not key:
@@ -61,14 +78,13 @@ def run(args):
     import os
 
     from keras_fasrgan.cli import CLIError
+    from keras_fasrgan.data import DatasetError
 
     if not os.path.isdir(os.path.expanduser(args.data)):
         raise CLIError(f"--data {args.data}: not a folder")
     if args.val_data and not os.path.isdir(os.path.expanduser(args.val_data)):
         raise CLIError(f"--val-data {args.val_data}: not a folder")
-    overrides = _overrides(args)
 
-    from keras_fasrgan.data import DatasetError
     from keras_fasrgan.training.run import _UNSET
     from keras_fasrgan.training.run import train
 
@@ -93,7 +109,7 @@ def run(args):
             pretrained=args.pretrained,
             pretrained_extractor=args.pretrained_extractor,
             vgg_weights=_UNSET if args.vgg_weights is None else args.vgg_weights,
-            overrides=overrides,
+            overrides=_overrides(args),
             checkpoint_every=args.checkpoint_every,
             validate_every=args.validate_every,
             strategy=strategy,

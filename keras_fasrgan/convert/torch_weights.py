@@ -20,7 +20,11 @@ _ARCH_ALIASES = {
     "feature_extractor": FEATURE_EXTRACTOR,
 }
 _SCALE_BY_UPCONVS = {1: 2, 2: 4, 3: 8}
-_ARCH_FIELDS = ("num_blocks", "filters", "growth_channels", "in_channels", "scale")
+# Real-ESRGAN's x2 / x1 RRDBNets pixel-unshuffle RGB by 2 / 4 into their first conv.
+_UNSHUFFLE_BY_IN_CHANNELS = {12: 2, 48: 4}
+_ARCH_FIELDS = (
+    "num_blocks", "filters", "growth_channels", "in_channels", "scale", "pixel_unshuffle"
+)
 
 
 def _conv_targets(model):
@@ -140,12 +144,18 @@ def _canonical_state_dict(state_dict):
 def infer_architecture(state_dict):
     """The architecture a checkpoint's keys and shapes describe.
 
-    Returns `dict(arch, num_blocks, filters, growth_channels, in_channels, scale)` with
-    `arch` "RRDBNet" or "FeatureExtractor" (no upsampler and no conv_last; `scale` None).
-    The scale comes from the number of up-convs: 1 -> 2, 2 -> 4, 3 -> 8. An x3 network has one
-    up-conv like an x2 one (its single step resizes by 3, which leaves no trace in the
-    weights), so x3 checkpoints are reported as scale 2: pass `scale=3` to
-    `load_checkpoint_as_model` for them.
+    Returns `dict(arch, num_blocks, filters, growth_channels, in_channels, scale,
+    pixel_unshuffle)` with `arch` "RRDBNet" or "FeatureExtractor" (no upsampler and no
+    conv_last; `scale` and `pixel_unshuffle` None). The upsampler's factor comes from the
+    number of up-convs: 1 -> 2, 2 -> 4, 3 -> 8. An x3 network has one up-conv like an x2 one
+    (its single step resizes by 3, which leaves no trace in the weights), so x3 checkpoints are
+    reported as scale 2: pass `scale=3` to `load_checkpoint_as_model` for them.
+
+    Real-ESRGAN's x2 and x1 models (e.g. `RealESRGAN_x2plus.pth`) pixel-unshuffle the RGB input
+    by 2 or 4 before a first conv of 12 or 48 channels, and upsample x4: a first conv of 12 / 48
+    input channels with two up-convs is read as `in_channels=3, pixel_unshuffle=2, scale=2` /
+    `pixel_unshuffle=4, scale=1` (override `in_channels` and `pixel_unshuffle` for anything
+    else).
 
     Args:
         state_dict: `{key: tensor or array}` in any supported layout (wrappers allowed).
@@ -176,19 +186,15 @@ def infer_architecture(state_dict):
             "(RRDBNet has 1 for x2/x3, 2 for x4, 3 for x8)"
         )
     in_channels = int(first.shape[1])
-    if layout == "basicsr" and has_head and in_channels in (12, 48) and num_up == 2:
-        raise ValueError(
-            f"the checkpoint's first conv takes {in_channels} channels: it is a BasicSR / "
-            "Real-ESRGAN x2 or x1 model that pixel-unshuffles its input first, which "
-            "keras_fasrgan's RRDBNet does not do"
-        )
+    unshuffle = _UNSHUFFLE_BY_IN_CHANNELS.get(in_channels, 1) if has_head and num_up == 2 else 1
     return {
         "arch": RRDBNET if has_head else FEATURE_EXTRACTOR,
         "num_blocks": num_blocks,
         "filters": int(first.shape[0]),
         "growth_channels": int(growth.shape[0]) if growth is not None else 32,
-        "in_channels": in_channels,
-        "scale": _SCALE_BY_UPCONVS[num_up] if has_head else None,
+        "in_channels": in_channels // (unshuffle * unshuffle),
+        "scale": _SCALE_BY_UPCONVS[num_up] // unshuffle if has_head else None,
+        "pixel_unshuffle": unshuffle if has_head else None,
     }
 
 
@@ -201,8 +207,8 @@ def inspect_checkpoint(path):
     Example:
     >>> inspect_checkpoint("FsSRGAN_E.pth")  # doctest: +SKIP
     {'arch': 'FeatureExtractor', 'num_blocks': 1, 'filters': 64, 'growth_channels': 32,
-     'in_channels': 3, 'scale': None, 'layout': 'old-basicsr', 'num_tensors': 34,
-     'num_params': 758144}
+     'in_channels': 3, 'scale': None, 'pixel_unshuffle': None, 'layout': 'old-basicsr',
+     'num_tensors': 34, 'num_params': 758144}
     """
     state_dict = read_checkpoint(path)
     info = infer_architecture(state_dict)
@@ -221,7 +227,9 @@ def normalize_arch(arch):
     return _ARCH_ALIASES[key]
 
 
-def build_model(arch, num_blocks, filters, growth_channels, in_channels, scale=None):
+def build_model(
+    arch, num_blocks, filters, growth_channels, in_channels, scale=None, pixel_unshuffle=None
+):
     """Builds the Keras model an `infer_architecture` dict describes.
 
     Example:
@@ -234,11 +242,25 @@ def build_model(arch, num_blocks, filters, growth_channels, in_channels, scale=N
     arch = normalize_arch(arch)
     if arch == FEATURE_EXTRACTOR:
         return FeatureExtractor(num_blocks, filters, growth_channels, in_channels)
-    return RRDBNet(4 if scale is None else scale, num_blocks, filters, growth_channels, in_channels)
+    return RRDBNet(
+        4 if scale is None else scale, num_blocks, filters, growth_channels, in_channels,
+        pixel_unshuffle=pixel_unshuffle or 1,
+    )
 
 
 def resolve_architecture(info, **overrides):
-    """`info` (from `infer_architecture`) with `overrides` applied and checked."""
+    """`info` (from `infer_architecture`) with `overrides` applied and checked.
+
+    A `pixel_unshuffle` override keeps what the weights fix, the first conv's input channels
+    and the upsampler's factor: `in_channels` and `scale` follow it unless also overridden.
+
+    Example:
+    >>> info = dict(arch="RRDBNet", num_blocks=1, filters=8, growth_channels=4, in_channels=3,
+    ...             scale=2, pixel_unshuffle=2)
+    >>> config = resolve_architecture(info, pixel_unshuffle=1)
+    >>> config["in_channels"], config["scale"]
+    (12, 4)
+    """
     unknown = set(overrides) - {"arch", *_ARCH_FIELDS}
     if unknown:
         raise TypeError(f"unknown override(s) {sorted(unknown)}; expected arch or {_ARCH_FIELDS}")
@@ -246,11 +268,22 @@ def resolve_architecture(info, **overrides):
     config.update({k: v for k, v in overrides.items() if v is not None})
     config["arch"] = normalize_arch(config["arch"])
     if config["arch"] == FEATURE_EXTRACTOR:
-        if overrides.get("scale") is not None:
-            raise ValueError("scale does not apply to a FeatureExtractor (it has no upsampler)")
-        config["scale"] = None
-    elif config["scale"] is None:
-        config["scale"] = 4
+        for key in ("scale", "pixel_unshuffle"):
+            if overrides.get(key) is not None:
+                raise ValueError(
+                    f"{key} does not apply to a FeatureExtractor (it has no upsampler)"
+                )
+        config["scale"] = config["pixel_unshuffle"] = None
+    else:
+        if config["scale"] is None:
+            config["scale"] = 4
+        old = info.get("pixel_unshuffle") or 1
+        new = config["pixel_unshuffle"] = config.get("pixel_unshuffle") or 1
+        if new != old:
+            if overrides.get("in_channels") is None:
+                config["in_channels"] = info["in_channels"] * old * old // (new * new)
+            if overrides.get("scale") is None and info.get("scale") is not None:
+                config["scale"] = max(1, info["scale"] * old // new)
     return config
 
 
@@ -258,14 +291,19 @@ def load_checkpoint_as_model(path, strict=True, **overrides):
     """Builds the Keras model a PyTorch checkpoint describes and loads its weights.
 
     The architecture is inferred with `infer_architecture`; keyword `overrides` (`arch`,
-    `num_blocks`, `filters`, `growth_channels`, `in_channels`, `scale`) replace inferred
-    values, e.g. `scale=3` for an x3 checkpoint (indistinguishable from x2 by its keys).
+    `num_blocks`, `filters`, `growth_channels`, `in_channels`, `scale`, `pixel_unshuffle`)
+    replace inferred values, e.g. `scale=3` for an x3 checkpoint (indistinguishable from x2 by
+    its keys). Real-ESRGAN's x2 / x1 checkpoints become an `RRDBNet` with `pixel_unshuffle`
+    2 / 4 that takes RGB.
 
     Example:
     >>> extractor = load_checkpoint_as_model("FsSRGAN_E.pth")  # doctest: +SKIP
     >>> extractor.count_params()  # doctest: +SKIP
     758144
     >>> esrgan = load_checkpoint_as_model("RRDB_ESRGAN_x4.pth")  # doctest: +SKIP
+    >>> x2 = load_checkpoint_as_model("RealESRGAN_x2plus.pth")  # doctest: +SKIP
+    >>> x2.scale, x2.pixel_unshuffle  # doctest: +SKIP
+    (2, 2)
     """
     source = path if isinstance(path, Mapping) else os.fspath(path)
     state_dict = read_checkpoint(source)

@@ -68,3 +68,35 @@ def raise_collected(problems, what, limit=10):
     more = f"\n  ... and {len(problems) - limit} more" if len(problems) > limit else ""
     lines = "\n  ".join(problems[:limit])
     raise DatasetError(f"{len(problems)} {what}:\n  {lines}{more}")
+
+
+def keep_large_enough(paths, min_size, where, sizes=None):
+    """The `paths` whose height and width are both at least `min_size` (the HR patch).
+
+    The others are skipped with a warning naming them and their sizes; when none is left, a
+    `DatasetError` names them (a TensorFlow crop error deep in the pipeline otherwise).
+    `sizes` maps a path to `(height, width)`; by default the headers are read.
+
+    Example:
+    >>> keep_large_enough(["a.png", "tiny.png"], 128, "~/photos")  # doctest: +SKIP
+    ['a.png']
+    """
+    import warnings
+
+    sizes = sizes or {p: image_size(p) for p in paths}
+    small = [p for p in paths if min(sizes[p]) < min_size]
+    named = [f"{p} ({sizes[p][0]}x{sizes[p][1]})" for p in small[:10]]
+    named += [f"... ({len(small) - 10} more)"] if len(small) > 10 else []
+    if len(small) == len(paths):
+        raise DatasetError(
+            f"no usable image in {where}: all {len(paths)} are smaller than the HR patch "
+            f"({min_size}x{min_size}): {', '.join(named)}; use a smaller --patch-size "
+            "(patch_size=) or larger images"
+        )
+    if small:
+        warnings.warn(
+            f"{where}: skipping {len(small)} image(s) smaller than the HR patch "
+            f"({min_size}x{min_size}): {', '.join(named)}",
+            stacklevel=3,
+        )
+    return [p for p in paths if min(sizes[p]) >= min_size]

@@ -234,7 +234,10 @@ class PerceptualLoss(keras.layers.Layer):
         return self.vgg(self.preprocess(images), training=False)
 
     def call(self, y_true, y_pred):
-        return ops.mean(ops.abs(self.features(y_pred) - self.features(y_true)))
+        # Under a mixed-precision policy the features are float16/bfloat16; the loss is float32.
+        fake = ops.cast(self.features(y_pred), "float32")
+        real = ops.cast(self.features(y_true), "float32")
+        return ops.mean(ops.abs(fake - real))
 
     def compute_output_spec(self, y_true, y_pred):
         return keras.KerasTensor((), dtype="float32")

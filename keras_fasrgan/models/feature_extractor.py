@@ -1,4 +1,4 @@
-"""Fs-SRGAN's shared feature extractor E (DESIGN.md 1.3)."""
+"""Fs-SRGAN's shared feature extractor E."""
 
 import keras
 
@@ -16,11 +16,15 @@ class FeatureExtractor(Network):
     channels at the input resolution. In Fs-SRGAN, G works on E(LR) and D on E(HR), E(SR).
     The released `FsSRGAN_E.pth` has `num_blocks=1` (758,144 parameters).
 
+    The official code initialises E (`define_E`) with Kaiming-normal weights at scale 1,
+    not the 0.1 of the generator (`define_G`): `init_scale=1.0` by default.
+
     Args:
         num_blocks: RRDBs in the trunk (1 in Fs-SRGAN, 2 in FA+Fs-SRGAN).
         filters: output channels (64).
         growth_channels: dense-block growth channels (32).
         in_channels: input channels (3).
+        init_scale: scale of the convs' Kaiming-normal initialisation (1, as `define_E`).
 
     Example:
     >>> extractor = FeatureExtractor(num_blocks=1)
@@ -30,10 +34,12 @@ class FeatureExtractor(Network):
     (1, 16, 16, 64)
     """
 
-    def __init__(self, num_blocks=1, filters=64, growth_channels=32, in_channels=3, **kwargs):
+    def __init__(
+        self, num_blocks=1, filters=64, growth_channels=32, in_channels=3, init_scale=1.0, **kwargs
+    ):
         inputs = keras.Input(shape=(None, None, in_channels), name="image")
-        x = conv3x3(filters, name="conv_first")(inputs)
-        outputs = rrdb_trunk(x, num_blocks, filters, growth_channels)
+        x = conv3x3(filters, name="conv_first", init_scale=init_scale)(inputs)
+        outputs = rrdb_trunk(x, num_blocks, filters, growth_channels, init_scale=init_scale)
         kwargs.setdefault("name", "feature_extractor")
         super().__init__(inputs=inputs, outputs=outputs, **kwargs)
         self._set_config(
@@ -41,4 +47,5 @@ class FeatureExtractor(Network):
             filters=filters,
             growth_channels=growth_channels,
             in_channels=in_channels,
+            init_scale=init_scale,
         )

@@ -4,10 +4,12 @@ import keras
 
 from keras_fasrgan.layers import RRDB
 from keras_fasrgan.layers import NearestUpsample
+from keras_fasrgan.layers import PixelUnshuffle
 from keras_fasrgan.layers import conv3x3
 from keras_fasrgan.models.network import Network
 
-SUPPORTED_SCALES = (2, 3, 4, 8)
+SUPPORTED_SCALES = (2, 3, 4, 8)  # of the upsampler
+PIXEL_UNSHUFFLE_FACTORS = (1, 2, 4)
 
 
 def upsample_factors(scale):
@@ -17,12 +19,30 @@ def upsample_factors(scale):
     return (3,) if scale == 3 else (2,) * {2: 1, 4: 2, 8: 3}[scale]
 
 
-def rrdb_trunk(x, num_blocks, filters, growth_channels):
-    """`nb` RRDBs then a conv, with a global residual around both (`conv_body + x`)."""
+def _upsampler_scale(scale, pixel_unshuffle):
+    if pixel_unshuffle not in PIXEL_UNSHUFFLE_FACTORS:
+        raise ValueError(
+            f"pixel_unshuffle must be one of {PIXEL_UNSHUFFLE_FACTORS}, got {pixel_unshuffle!r}"
+        )
+    body = scale * pixel_unshuffle
+    if body not in SUPPORTED_SCALES:
+        hint = "; Real-ESRGAN x1 is scale 1 with pixel-unshuffle 4" if scale == 1 else ""
+        raise ValueError(
+            f"scale {scale!r} with pixel-unshuffle {pixel_unshuffle} leaves the upsampler a "
+            f"factor of {body}, which is not one of {SUPPORTED_SCALES}{hint}"
+        )
+    return body
+
+
+def rrdb_trunk(x, num_blocks, filters, growth_channels, init_scale=0.1):
+    """`nb` RRDBs then a conv, with a global residual around both (`conv_body + x`).
+
+    `init_scale` scales the convs' Kaiming-normal initialisation (0.1 in G, 1 in E).
+    """
     trunk = x
     for i in range(num_blocks):
-        trunk = RRDB(filters, growth_channels, name=f"rrdb_{i}")(trunk)
-    trunk = conv3x3(filters, name="conv_body")(trunk)
+        trunk = RRDB(filters, growth_channels, init_scale=init_scale, name=f"rrdb_{i}")(trunk)
+    trunk = conv3x3(filters, name="conv_body", init_scale=init_scale)(trunk)
     return keras.layers.Add(name="trunk_residual")([x, trunk])
 
 
@@ -36,15 +56,24 @@ class RRDBNet(Network):
     Layer names follow ESRGAN's (`conv_first`, `rrdb_i`, `conv_body`, `conv_up1`, ...,
     `conv_hr`, `conv_last`) so official checkpoints map onto them one to one.
 
-    Input: float RGB in [0, 1], `(B, H, W, in_channels)`, any height and width.
+    Real-ESRGAN's x2 and x1 models (`RealESRGAN_x2plus.pth`, ...) run the same network on a
+    pixel-unshuffled input: `pixel_unshuffle=2` (x2) or `4` (x1) turns `(H, W, 3)` into
+    `(H / f, W / f, 3 f^2)` before conv_first (layer `pixel_unshuffle`, PyTorch's channel
+    order), and the upsampler then enlarges by `scale * f` (x4). A plain `scale=2` keeps
+    ESRGAN's x2 network with one upsampling step.
+
+    Input: float RGB in [0, 1], `(B, H, W, in_channels)`, any height and width (multiples of
+    `pixel_unshuffle` when it is above 1; `inference.upscale` pads to them).
     Output: `(B, scale * H, scale * W, 3)`.
 
     Args:
-        scale: 2, 3, 4 or 8.
+        scale: the model's factor: 2, 3, 4 or 8; 1 or 2 with `pixel_unshuffle`.
         num_blocks: number of RRDBs (nb): 23 in ESRGAN/FASRGAN, 16 in Fs-SRGAN's G head.
         filters: feature channels (nf).
         growth_channels: dense-block growth channels (gc).
         in_channels: input channels: 3 for images, 64 for the Fs-SRGAN G head on E features.
+        pixel_unshuffle: 1 (no unshuffle, ESRGAN), 2 (Real-ESRGAN x2) or 4 (Real-ESRGAN x1);
+            `scale * pixel_unshuffle` is the upsampler's factor.
 
     Example:
     >>> model = RRDBNet(scale=4, num_blocks=2, filters=16, growth_channels=8)
@@ -52,14 +81,27 @@ class RRDBNet(Network):
     (1, 48, 48, 3)
     >>> RRDBNet().count_params()
     16697987
+    >>> x2 = RRDBNet(scale=2, pixel_unshuffle=2, num_blocks=1, filters=8, growth_channels=4)
+    >>> x2(keras.ops.zeros((1, 12, 12, 3))).shape
+    (1, 24, 24, 3)
     """
 
     def __init__(
-        self, scale=4, num_blocks=23, filters=64, growth_channels=32, in_channels=3, **kwargs
+        self,
+        scale=4,
+        num_blocks=23,
+        filters=64,
+        growth_channels=32,
+        in_channels=3,
+        pixel_unshuffle=1,
+        **kwargs,
     ):
-        factors = upsample_factors(scale)
+        factors = upsample_factors(_upsampler_scale(scale, pixel_unshuffle))
         inputs = keras.Input(shape=(None, None, in_channels), name="lr")
-        x = conv3x3(filters, name="conv_first")(inputs)
+        x = inputs
+        if pixel_unshuffle > 1:
+            x = PixelUnshuffle(pixel_unshuffle, name="pixel_unshuffle")(x)
+        x = conv3x3(filters, name="conv_first")(x)
         x = rrdb_trunk(x, num_blocks, filters, growth_channels)
         for i, factor in enumerate(factors):
             x = NearestUpsample(factor, name=f"upsample{i + 1}")(x)
@@ -76,5 +118,6 @@ class RRDBNet(Network):
             filters=filters,
             growth_channels=growth_channels,
             in_channels=in_channels,
+            pixel_unshuffle=pixel_unshuffle,
         )
 

@@ -1,9 +1,12 @@
 """`train()`: the training driver behind `fasrgan train` (and usable from Python).
 
-One call builds the trainer of a config (`keras_fasrgan.training.configs`), streams DIV2K (or
-any `(lr, hr)` dataset), and runs `fit` with: a progress bar, TensorBoard logs, PSNR/SSIM and
-a sample figure at every validation, safe checkpoints that a killed run resumes from exactly,
-a stop on NaN that keeps the last good checkpoint, and the final generator saved atomically.
+One call builds the trainer of a config (`keras_fasrgan.training.config`), streams DIV2K or a
+folder of photos (or any `(lr, hr)` dataset), and runs `fit` with: a progress bar,
+TensorBoard logs, PSNR/SSIM and a sample figure at every validation, safe checkpoints that a
+killed run resumes from exactly, a stop on NaN that keeps the last good checkpoint, and the
+final generator saved atomically. `train()` reads as its steps: `resolve_config`,
+`plan_run` (output folder and resume state), `build_run_trainer`, the datasets,
+`run_callbacks`, `fit_loop` and `save_results`; a distributed loop replaces `fit_loop`.
 
 Output folder layout:
 
@@ -11,14 +14,15 @@ Output folder layout:
     output/backup/              latest.weights.h5 + training_metadata.json (resume state)
     output/logs/                metrics.csv (per epoch) and TensorBoard (if installed)
     output/samples/step_*.png   LR | bicubic | SR | HR at each validation
-    output/generator.keras      the final LR -> SR model (EMA weights when EMA is on)
+    output/generator.keras      the final LR -> SR model (E + G end to end for the Fs
+                                variants; EMA weights when EMA is on)
     output/summary.json         iterations done, last logs, status
 
 Resume: the run is cut into Keras "epochs" of `checkpoint_every` iterations, with a
 checkpoint at the end of each. A restarted run (`resume=True`) reloads the weights, both
 optimizers' slots, EMA weights and the iteration counter, and restarts the data stream at
 the checkpoint's iteration: exactly for a dataset (or a `data(start_step)` function) that is
-a deterministic function of the step; for DIV2K folders the stream is reseeded with
+a deterministic function of the step; for folders the stream is reseeded with
 `seed + start_step` (a fresh, reproducible patch order: decoding the skipped patches again
 would cost as much as the training itself).
 
@@ -31,6 +35,7 @@ result = train("fasrgan_x4", "~/data/DIV2K", "runs/fasrgan", steps=500_000,
 ```
 """
 
+import dataclasses
 import json
 import math
 import os
@@ -55,74 +60,179 @@ def _is_chief(strategy):
     return task_type == "worker" and task_id == 0 and "chief" not in cluster
 
 
-def _training_dataset(data, config, start_step, cache_dir):
+@dataclasses.dataclass
+class RunPlan:
+    """How a run is cut into checkpointed epochs, where it writes, and where it resumes."""
+
+    output: str
+    total: int
+    steps_per_epoch: int
+    epochs: int
+    validation_freq: int
+    start_step: int
+    chief: bool
+    strategy: object
+
+    def path(self, *parts):
+        return os.path.join(self.output, *parts)
+
+
+def resolve_config(config, overrides=None, **options):
+    """Step 1: the `TrainingConfig` with `overrides` and `train()`'s options applied."""
+    from keras_fasrgan.training.config import load_config
+
+    changes = dict(overrides or {})
+    for key in ("batch_size", "patch_size", "checkpoint_every", "validate_every"):
+        if options.get(key) is not None:
+            changes[key] = int(options[key])
+    for key, field in (("pretrained", "pretrained_generator"),
+                       ("pretrained_extractor", "pretrained_extractor")):
+        if options.get(key) is not None:
+            changes[field] = os.fspath(options[key])
+    vgg = options.get("vgg_weights", _UNSET)
+    if vgg is not _UNSET:
+        changes["vgg_weights"] = None if vgg in (None, "none") else os.fspath(vgg)
+    return load_config(config, changes)
+
+
+def plan_run(config, output, steps=None, resume=False, strategy=None, verbose=1):
+    """Step 2: the `RunPlan`: epochs of `checkpoint_every` iterations and the resume point.
+
+    Raises FileExistsError when `output/backup` holds a checkpoint and `resume` is off.
+    """
     import tensorflow as tf
 
-    if callable(data) and not isinstance(data, tf.data.Dataset):
-        return data(start_step)
-    if isinstance(data, tf.data.Dataset):
-        return data.skip(start_step) if start_step else data
-    from keras_fasrgan.data import div2k
+    from keras_fasrgan.training.callbacks import read_backup_metadata
 
-    return div2k(
-        os.path.expanduser(os.fspath(data)),
-        split="train",
-        scale=config.scale,
-        patch_size=config.patch_size,
-        batch_size=config.batch_size,
-        augment=config.augment,
-        shuffle=True,
-        repeat=True,
-        cache_dir=cache_dir,
-        seed=int(config.seed) + int(start_step),
-        subimages=config.subimages,
+    total = int(steps if steps is not None else config.total_steps)
+    if total < 1:
+        raise ValueError(f"steps must be >= 1, got {total}")
+    steps_per_epoch = min(int(config.checkpoint_every), total)
+    strategy = strategy or tf.distribute.get_strategy()
+    plan = RunPlan(
+        output=os.path.expanduser(os.fspath(output)),
+        total=total,
+        steps_per_epoch=steps_per_epoch,
+        epochs=math.ceil(total / steps_per_epoch),
+        validation_freq=max(1, int(config.validate_every) // steps_per_epoch),
+        start_step=0,
+        chief=_is_chief(strategy),
+        strategy=strategy,
     )
-
-
-def _validation_dataset(val_data, config, val_patch_size, val_images, cache_dir):
-    import tensorflow as tf
-
-    if val_data is None:
-        return None
-    if isinstance(val_data, tf.data.Dataset):
-        ds = val_data
-    else:
-        from keras_fasrgan.data import div2k
-
-        ds = div2k(
-            os.path.expanduser(os.fspath(val_data)),
-            split="valid",
-            scale=config.scale,
-            patch_size=val_patch_size,
-            batch_size=1,
-            cache_dir=cache_dir,
+    backup_dir = plan.path("backup")
+    meta = read_backup_metadata(backup_dir)
+    if meta is not None:
+        if not resume:
+            raise FileExistsError(
+                f"{backup_dir} holds a checkpoint of an earlier run (iteration "
+                f"{meta.get('iteration')}); resume it with --resume (resume=True) or choose "
+                "another output folder"
+            )
+        if meta.get("steps_per_epoch") not in (None, steps_per_epoch):
+            raise ValueError(
+                f"the checkpoint in {backup_dir} was written every {meta['steps_per_epoch']} "
+                f"iterations; resume with --checkpoint-every {meta['steps_per_epoch']}"
+            )
+        plan.start_step = int(meta["epoch"]) * steps_per_epoch
+        _log(f"resuming from iteration {plan.start_step} ({backup_dir})", verbose)
+    elif resume:
+        _log(f"no checkpoint in {backup_dir}: starting from scratch", verbose)
+    if config.recipe.starts_from and not config.pretrained_generator:
+        _log(
+            f"note: no pretrained generator; the paper starts {config.method} from the "
+            f"{config.recipe.starts_from}_x{config.scale} stage's output (--pretrained)",
+            verbose,
         )
-    if val_images:
-        ds = ds.take(int(val_images))
-    return ds
+    if plan.chief:
+        from keras_fasrgan.training.config import save_config
+
+        os.makedirs(plan.output, exist_ok=True)
+        save_config(config, plan.path("config.json"))
+    return plan
 
 
-def _first_pair(dataset):
-    for batch in dataset.take(1):
-        if isinstance(batch, dict):
-            lr, hr = batch["lr"], batch["hr"]
-        else:
-            lr, hr = batch[0], batch[1]
-        return lr.numpy()[0], hr.numpy()[0]
-    return None
+def build_run_trainer(config, plan, jit_compile="auto"):
+    """Step 3: the compiled trainer, built in the strategy's scope (seeded by the config)."""
+    from keras_fasrgan.training.build import build_trainer
+
+    with plan.strategy.scope():
+        return build_trainer(config, jit_compile=jit_compile)
 
 
-def _tensorboard_available():
+def run_callbacks(plan, sample, validating=False, tensorboard=True, extra=None, verbose=1):
+    """Step 5: `(stop, callbacks)`: NaN stop, checkpoints, CSV/TensorBoard logs, samples.
+
+    `sample` is the `(lr, hr)` pair drawn at each validation (None: no samples);
+    `validating` says whether there is validation data (then every worker draws them).
+    """
     import importlib.util
 
-    return importlib.util.find_spec("tensorboard") is not None
+    import keras
+
+    from keras_fasrgan.training.callbacks import SampleImages
+    from keras_fasrgan.training.callbacks import StopOnNaN
+    from keras_fasrgan.training.callbacks import TrainingBackup
+
+    stop = StopOnNaN()
+    backup = TrainingBackup(plan.path("backup"), steps_per_epoch=plan.steps_per_epoch)
+    if not plan.chief:
+        backup._save_model = lambda: None  # workers restore from the chief's files only
+    cbs = [stop, backup]
+    if plan.chief:
+        os.makedirs(plan.path("logs"), exist_ok=True)
+        cbs.append(keras.callbacks.CSVLogger(plan.path("logs", "metrics.csv"), append=True))
+        if tensorboard and importlib.util.find_spec("tensorboard") is not None:
+            cbs.append(keras.callbacks.TensorBoard(plan.path("logs")))
+        elif tensorboard:
+            _log("note: the tensorboard package is not installed; logging to logs/metrics.csv "
+                 "only (pip install tensorboard)", verbose)
+    if sample is not None and (validating or plan.chief):
+        where = plan.path("samples") if plan.chief else plan.path(".worker_samples")
+        cbs.append(SampleImages(where, *sample, every=plan.validation_freq))
+    return stop, cbs + list(extra or [])
 
 
-def _save_model_atomically(model, path):
+def fit_loop(trainer, train_ds, val_ds, plan, callbacks, verbose=1):
+    """Step 6: runs the iterations (`trainer.fit` over the plan's epochs); returns the history."""
+    history = trainer.fit(
+        train_ds,
+        epochs=plan.epochs,
+        steps_per_epoch=plan.steps_per_epoch,
+        validation_data=val_ds,
+        validation_freq=plan.validation_freq,
+        callbacks=callbacks,
+        verbose=verbose,
+    )
+    return history.history
+
+
+def save_results(trainer, history, stop, plan, config):
+    """Step 7: `generator.keras` (unless stopped on NaN) and `summary.json`; the result dict."""
+    import keras
+
+    from keras_fasrgan.training.callbacks import finite_or_none
     from keras_fasrgan.utils import atomic_write
 
-    with atomic_write(path, suffix=".keras") as tmp:
-        model.save(tmp)
+    result = {
+        "status": "nan" if stop.stopped_step is not None else "done",
+        "iteration": int(keras.ops.convert_to_numpy(trainer.iteration)),
+        "message": stop.message,
+        "history": {k: [finite_or_none(v) for v in vals] for k, vals in history.items()},
+        "generator": None,
+        "trainer": trainer,
+    }
+    if not plan.chief:
+        return result
+    if stop.stopped_step is None:
+        result["generator"] = plan.path("generator.keras")
+        with atomic_write(result["generator"], suffix=".keras") as tmp:
+            trainer.export_sr_model().save(tmp)
+    summary = {k: v for k, v in result.items() if k != "trainer"}
+    summary["config"] = config.name
+    with atomic_write(plan.path("summary.json")) as tmp:
+        with open(tmp, "w") as f:
+            json.dump(summary, f, indent=1)
+    return result
 
 
 def train(
@@ -152,29 +262,35 @@ def train(
     """Trains `config` on `data`, writing checkpoints, logs, samples and the generator.
 
     Args:
-        config: a preset name (`psnr_x4`, `esrgan_x4`, `fasrgan_x4`, `fs_srgan_x4`,
-            `fa_fs_srgan_x4`), a JSON config file, or a `TrainingConfig`.
-        data: a DIV2K root folder (`DIV2K_train_HR/` inside; streamed with
-            `keras_fasrgan.data.div2k`), a `tf.data.Dataset` of `(lr, hr)` batches (repeated
-            forever or long enough), or a function `start_step -> dataset` (for exact
-            resumes of custom streams).
+        config: a preset name (`psnr_x4`, `fs_srgan_psnr_x4`, `fa_fs_srgan_psnr_x4`,
+            `esrgan_x4`, `fasrgan_x4`, `fs_srgan_x4`, `fa_fs_srgan_x4`), a JSON config file,
+            or a `TrainingConfig`.
+        data: a DIV2K root (`DIV2K_train_HR/` inside), a folder of your own HR photos
+            (PNG/JPEG, any names, subfolders one level deep; photos smaller than the patch
+            are skipped with a warning), a `tf.data.Dataset` of `(lr, hr)` batches
+            (repeated forever or long enough), or a function `start_step -> dataset` (for
+            exact resumes of custom streams).
         output: output folder (created; see the module docstring for its layout).
         steps: total iterations (default: the config's `total_steps`), rounded up to a
             multiple of the checkpoint interval.
-        batch_size, patch_size: override the config (global batch size).
-        val_data: a DIV2K root with `DIV2K_valid_HR/`, or a dataset of `(lr, hr)` batches;
-            PSNR/SSIM (`val_psnr`, `val_ssim`) are computed on it at each validation.
+        batch_size, patch_size: override the config (the global batch size).
+        val_data: a DIV2K root with `DIV2K_valid_HR/`, a folder of photos, or a dataset of
+            `(lr, hr)` batches; PSNR/SSIM (`val_psnr`, `val_ssim`) are computed on it at each
+            validation.
         val_patch_size: centre-crop validation images to this HR size (default: whole
             images). val_images: use only the first N validation images.
         resume: continue from `output/backup`. Without it an existing checkpoint there is
             an error (so a run is never silently mixed with an older one).
-        pretrained, pretrained_extractor: PSNR-stage weights to start G (and E) from.
+        pretrained: the previous stage's model to start from: G, or E and G end to end for
+            the Fs variants (the `generator.keras` of their PSNR stage).
+        pretrained_extractor: E's weights from another file (e.g. `FsSRGAN_E.pth`).
         vgg_weights: perceptual-loss VGG19 weights: "imagenet", a `.pth`/`.h5` path, or None.
         overrides: `{"field": value, "generator.num_blocks": 1, ...}` applied to the config.
         checkpoint_every, validate_every: override the config's intervals (iterations).
         strategy: a `tf.distribute` strategy; the trainer is built in its scope. Under
             MultiWorkerMirroredStrategy only the chief writes files.
-        cache_dir: where the DIV2K LR cache goes (default: beside the data).
+        cache_dir: where LR images are cached (default: beside DIV2K; for photo folders
+            `~/.cache/keras_fasrgan`, never inside the photo folder).
         jit_compile: passed to the trainer's `compile` ("auto": XLA on one device).
         tensorboard: write TensorBoard logs to `output/logs` (needs the `tensorboard`
             package; `logs/metrics.csv` is written in any case).
@@ -188,136 +304,24 @@ def train(
     Example:
 
     ```python
-    result = train("psnr_x4", "~/data/DIV2K", "runs/psnr", steps=1000,
+    result = train("psnr_x4", "~/photos", "runs/psnr", steps=1000,
                    overrides={"generator.num_blocks": 4})
     ```
     """
-    import keras
-    import tensorflow as tf
+    from keras_fasrgan.training.datasets import first_pair
+    from keras_fasrgan.training.datasets import training_dataset
+    from keras_fasrgan.training.datasets import validation_dataset
 
-    from keras_fasrgan.training.callbacks import SampleImages
-    from keras_fasrgan.training.callbacks import StopOnNaN
-    from keras_fasrgan.training.callbacks import TrainingBackup
-    from keras_fasrgan.training.callbacks import finite_or_none
-    from keras_fasrgan.training.callbacks import read_backup_metadata
-    from keras_fasrgan.training.configs import build_trainer
-    from keras_fasrgan.training.configs import load_config
-    from keras_fasrgan.training.configs import save_config
-
-    changes = dict(overrides or {})
-    if batch_size is not None:
-        changes["batch_size"] = int(batch_size)
-    if patch_size is not None:
-        changes["patch_size"] = int(patch_size)
-    if pretrained is not None:
-        changes["pretrained_generator"] = os.fspath(pretrained)
-    if pretrained_extractor is not None:
-        changes["pretrained_extractor"] = os.fspath(pretrained_extractor)
-    if vgg_weights is not _UNSET:
-        changes["vgg_weights"] = None if vgg_weights in (None, "none") else os.fspath(vgg_weights)
-    if checkpoint_every is not None:
-        changes["checkpoint_every"] = int(checkpoint_every)
-    if validate_every is not None:
-        changes["validate_every"] = int(validate_every)
-    config = load_config(config, changes)
-
-    total = int(steps if steps is not None else config.total_steps)
-    if total < 1:
-        raise ValueError(f"steps must be >= 1, got {total}")
-    steps_per_epoch = min(int(config.checkpoint_every), total)
-    epochs = math.ceil(total / steps_per_epoch)
-    validation_freq = max(1, int(config.validate_every) // steps_per_epoch)
-
-    strategy = strategy or tf.distribute.get_strategy()
-    chief = _is_chief(strategy)
-    output = os.path.expanduser(os.fspath(output))
-    backup_dir = os.path.join(output, "backup")
-    meta = read_backup_metadata(backup_dir)
-    start_step = 0
-    if meta is not None:
-        if not resume:
-            raise FileExistsError(
-                f"{backup_dir} holds a checkpoint of an earlier run (iteration "
-                f"{meta.get('iteration')}); resume it with resume=True (--resume) or choose "
-                "another output folder"
-            )
-        if meta.get("steps_per_epoch") not in (None, steps_per_epoch):
-            raise ValueError(
-                f"the checkpoint in {backup_dir} was written every {meta['steps_per_epoch']} "
-                f"iterations; resume with checkpoint_every={meta['steps_per_epoch']}"
-            )
-        start_step = int(meta["epoch"]) * steps_per_epoch
-        _log(f"resuming from iteration {start_step} ({backup_dir})", verbose)
-    elif resume:
-        _log(f"no checkpoint in {backup_dir}: starting from scratch", verbose)
-    if config.method != "psnr" and not config.pretrained_generator:
-        _log(
-            "note: no pretrained generator; the paper starts the GAN stage from a "
-            "PSNR-oriented one (pretrained= / --pretrained)",
-            verbose,
-        )
-
-    if chief:
-        os.makedirs(output, exist_ok=True)
-        save_config(config, os.path.join(output, "config.json"))
-
-    with strategy.scope():
-        trainer = build_trainer(config, jit_compile=jit_compile)
-
-    train_ds = _training_dataset(data, config, start_step, cache_dir)
-    val_ds = _validation_dataset(val_data, config, val_patch_size, val_images, cache_dir)
-
-    stop = StopOnNaN()
-    backup = TrainingBackup(backup_dir, steps_per_epoch=steps_per_epoch)
-    if not chief:
-        backup._save_model = lambda: None  # workers restore from the chief's files only
-    cbs = [stop, backup]
-    if chief:
-        logs_dir = os.path.join(output, "logs")
-        os.makedirs(logs_dir, exist_ok=True)
-        cbs.append(keras.callbacks.CSVLogger(os.path.join(logs_dir, "metrics.csv"), append=True))
-        if tensorboard and _tensorboard_available():
-            cbs.append(keras.callbacks.TensorBoard(logs_dir))
-        elif tensorboard:
-            _log("note: the tensorboard package is not installed; logging to logs/metrics.csv "
-                 "only (pip install tensorboard)", verbose)
-    sample = _first_pair(val_ds if val_ds is not None else train_ds)
-    samples_dir = os.path.join(output, "samples")
-    if sample is not None and (val_ds is not None or chief):
-        cbs.append(
-            SampleImages(samples_dir if chief else os.path.join(output, ".worker_samples"),
-                         *sample, every=validation_freq)
-        )
-    cbs += list(callbacks or [])
-
-    history = trainer.fit(
-        train_ds,
-        epochs=epochs,
-        steps_per_epoch=steps_per_epoch,
-        validation_data=val_ds,
-        validation_freq=validation_freq,
-        callbacks=cbs,
-        verbose=verbose,
+    config = resolve_config(
+        config, overrides, batch_size=batch_size, patch_size=patch_size, pretrained=pretrained,
+        pretrained_extractor=pretrained_extractor, vgg_weights=vgg_weights,
+        checkpoint_every=checkpoint_every, validate_every=validate_every,
     )
-    iteration = int(keras.ops.convert_to_numpy(trainer.iteration))
-    result = {
-        "status": "nan" if stop.stopped_step is not None else "done",
-        "iteration": iteration,
-        "message": stop.message,
-        "history": {k: [finite_or_none(v) for v in vals] for k, vals in history.history.items()},
-        "generator": None,
-        "trainer": trainer,
-    }
-    if stop.stopped_step is None and chief:
-        path = os.path.join(output, "generator.keras")
-        _save_model_atomically(trainer.export_sr_model(), path)
-        result["generator"] = path
-    if chief:
-        from keras_fasrgan.utils import atomic_write
-
-        summary = {k: v for k, v in result.items() if k != "trainer"}
-        summary["config"] = config.name
-        with atomic_write(os.path.join(output, "summary.json")) as tmp:
-            with open(tmp, "w") as f:
-                json.dump(summary, f, indent=1)
-    return result
+    plan = plan_run(config, output, steps, resume, strategy, verbose)
+    trainer = build_run_trainer(config, plan, jit_compile)
+    train_ds = training_dataset(data, config, plan.start_step, cache_dir)
+    val_ds = validation_dataset(val_data, config, val_patch_size, val_images, cache_dir)
+    sample = first_pair(val_ds if val_ds is not None else train_ds)
+    stop, cbs = run_callbacks(plan, sample, val_ds is not None, tensorboard, callbacks, verbose)
+    history = fit_loop(trainer, train_ds, val_ds, plan, cbs, verbose)
+    return save_results(trainer, history, stop, plan, config)

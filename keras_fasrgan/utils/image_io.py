@@ -1,35 +1,93 @@
-"""Reading and writing images robustly.
+"""Reading and writing images robustly, as photo viewers and editors do.
 
-Every reader in the package goes through `read_image`, so odd files (grayscale, palette, RGBA,
-16-bit, truncated, empty, decompression bombs) get one clear `ImageReadError` naming the file,
-and every writer goes through `write_image`/`atomic_write`, so a crash never leaves a half
-written output and an input is never overwritten.
+Every reader in the package goes through `read_image`, so odd files (grayscale, gray + alpha,
+palette, RGBA, 16-bit, truncated, empty, decompression bombs) get one clear `ImageReadError`
+naming the file, and every writer goes through `write_image` / `atomic_write`, so a crash
+never leaves a half written output and an input is never overwritten.
+
+What a photo carries beyond its pixels is honoured: the EXIF orientation is applied on
+reading (a phone photo comes out upright), and the ICC colour profile, returned with
+`with_info=True`, can be handed to `write_image` to keep the colours (PNG, JPEG, TIFF, WebP).
+Bit depth and channel layout are kept: 16-bit colour PNG and TIFF stay 16-bit (see
+`deep_color`), gray + alpha stays gray + alpha.
 """
 
-import contextlib
+import dataclasses
 import os
-import tempfile
 import warnings
 
 import numpy as np
 from PIL import Image
+
+from keras_fasrgan.utils import deep_color
+from keras_fasrgan.utils.atomic import atomic_write
+
+# EXIF orientation -> the NumPy transform that shows the image upright (as Pillow's
+# `ImageOps.exif_transpose`): 2 mirror, 3 rotate 180, 4 flip, 5 transpose, 6 rotate 90
+# clockwise, 7 transverse, 8 rotate 90 counter-clockwise.
+_ORIENT = {
+    2: lambda a: a[:, ::-1],
+    3: lambda a: a[::-1, ::-1],
+    4: lambda a: a[::-1],
+    5: lambda a: np.swapaxes(a, 0, 1),
+    6: lambda a: np.rot90(a, -1),
+    7: lambda a: np.swapaxes(a[::-1, ::-1], 0, 1),
+    8: lambda a: np.rot90(a, 1),
+}
+_EXIF_ORIENTATION = 0x0112
+# Formats that store no alpha (JPEG, PPM) or no gray + alpha (BMP): what each mode becomes.
+_MODE_FALLBACK = {
+    "JPEG": {"LA": "L", "RGBA": "RGB"},
+    "PPM": {"LA": "L", "RGBA": "RGB"},
+    "BMP": {"LA": "RGBA"},
+}
 
 
 class ImageReadError(ValueError):
     """An image file that cannot be read; the message names the file and the reason."""
 
 
-def read_image(path, mode="RGB"):
-    """Reads an image file into a NumPy array, keeping its bit depth.
+@dataclasses.dataclass
+class ImageInfo:
+    """What `read_image(..., with_info=True)` learns besides the pixels.
+
+    Attributes:
+        format: Pillow's format name ("PNG", "JPEG", "TIFF", ...).
+        icc_profile: the embedded ICC colour profile (bytes) or None.
+        frames: number of frames (more than 1 for animated GIF / PNG / WebP; only the first
+            is read).
+        orientation: the EXIF orientation (1-8) that was applied, 1 when none.
+    """
+
+    format: str = None
+    icc_profile: bytes = None
+    frames: int = 1
+    orientation: int = 1
+
+
+def _orientation(img):
+    try:
+        value = int(img.getexif().get(_EXIF_ORIENTATION, 1))
+    except Exception:  # noqa: BLE001 - a broken EXIF block must not make the image unreadable
+        return 1
+    return value if value in _ORIENT else 1
+
+
+def read_image(path, mode="RGB", with_info=False):
+    """Reads an image file into a NumPy array, upright, keeping its bit depth.
 
     Args:
         path: file path.
         mode: `"RGB"` (default) returns `(H, W, 3)`; `"keep"` returns the file's own layout:
-            `(H, W)` grayscale, `(H, W, 3)` RGB or `(H, W, 4)` RGBA; `"Y"` returns `(H, W)`
-            grayscale as stored (only for grayscale files, others are converted to RGB first).
+            `(H, W)` grayscale, `(H, W, 2)` gray + alpha, `(H, W, 3)` RGB or `(H, W, 4)` RGBA;
+            `"Y"` returns `(H, W)` grayscale as stored (only for grayscale files, others are
+            converted to RGB first).
+        with_info: also return an `ImageInfo` (ICC profile, frame count, orientation).
+            Without it, reading an animated image warns that only its first frame is used.
 
     Returns:
-        A `uint8` array, or `uint16` for 16-bit files (16-bit PNG and TIFF).
+        A `uint8` array, or `uint16` for 16-bit files (16-bit PNG and TIFF); with
+        `with_info=True`, `(array, ImageInfo)`.
 
     Raises:
         ImageReadError: missing, empty, corrupt or too large a file, or an unsupported mode.
@@ -38,7 +96,10 @@ def read_image(path, mode="RGB"):
     >>> image = read_image("photo.png")  # doctest: +SKIP
     >>> image.shape, image.dtype  # doctest: +SKIP
     ((480, 640, 3), dtype('uint8'))
+    >>> image, info = read_image("phone.jpg", mode="keep", with_info=True)  # doctest: +SKIP
     """
+    if mode not in ("RGB", "keep", "Y"):
+        raise ValueError(f"mode must be 'RGB', 'keep' or 'Y', got {mode!r}")
     path = os.fspath(path)
     if not os.path.exists(path):
         raise ImageReadError(f"{path}: no such file")
@@ -49,52 +110,71 @@ def read_image(path, mode="RGB"):
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(path) as img:
-                img.load()
-                if _is_16bit_color_png(path, img):
-                    array = _read_16bit_color_png(path)
-                else:
-                    array = _to_array(img)
+            try:
+                with Image.open(path) as img:
+                    array, info = _decode(path, img)
+            except Image.UnidentifiedImageError:
+                if not deep_color.is_tiff(path):
+                    raise
+                array, info = _decode_tiff(path)  # e.g. 16-bit gray + alpha: not for Pillow
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as e:
         raise ImageReadError(
             f"{path}: image too large for Pillow's decompression-bomb guard ({e}); raise "
             "PIL.Image.MAX_IMAGE_PIXELS if you trust this file"
         ) from None
-    except ImageReadError:
-        raise
+    except ImageReadError as e:
+        raise ImageReadError(f"{path}: {e}") from None
     except Exception as e:  # noqa: BLE001 - Pillow raises many types for corrupt files
         raise ImageReadError(f"{path}: cannot read image ({type(e).__name__}: {e})") from None
-    if array.ndim == 2 and mode == "RGB":
-        array = np.repeat(array[..., None], 3, axis=-1)
-    elif array.ndim == 3 and array.shape[-1] == 4 and mode == "RGB":
-        array = array[..., :3]
-    elif mode not in ("RGB", "keep", "Y"):
-        raise ValueError(f"mode must be 'RGB', 'keep' or 'Y', got {mode!r}")
-    if mode == "Y" and array.ndim == 3:
-        array = array[..., :3]
     if min(array.shape[:2]) < 1:
         raise ImageReadError(f"{path}: image has no pixels")
+    if info.orientation in _ORIENT:
+        array = np.ascontiguousarray(_ORIENT[info.orientation](array))
+    if mode != "keep" and array.ndim == 3 and array.shape[-1] == 2:
+        array = array[..., 0]  # gray + alpha: the gray plane
+    if mode == "RGB" and array.ndim == 2:
+        array = np.repeat(array[..., None], 3, axis=-1)
+    elif mode in ("RGB", "Y") and array.ndim == 3:
+        array = array[..., :3]
+    if with_info:
+        return array, info
+    if info.frames > 1:
+        warnings.warn(f"{path}: animated image with {info.frames} frames; only the first is read",
+                      stacklevel=2)
     return array
 
 
-def _is_16bit_color_png(path, img):
-    """Pillow opens 48/64-bit PNGs as 8-bit RGB(A), silently dropping precision."""
-    if img.format != "PNG" or img.mode not in ("RGB", "RGBA"):
-        return False
-    with open(path, "rb") as f:
-        header = f.read(26)
-    return len(header) == 26 and header[24] == 16
+def _decode(path, img):
+    """The first frame as an array (before orientation) and the image's `ImageInfo`."""
+    info = ImageInfo(
+        format=img.format,
+        icc_profile=img.info.get("icc_profile") or None,
+        frames=int(getattr(img, "n_frames", 1) or 1),
+    )
+    array = None
+    if img.format == "PNG" and deep_color.is_deep_png(path):
+        array = deep_color.read_png16(path)
+    elif deep_color.is_deep_tiff(img):
+        try:
+            array = deep_color.read_tiff16(path)
+        except deep_color.DeepColorUnavailable as e:
+            warnings.warn(f"{path}: {e}; read as 8-bit instead", stacklevel=3)
+    if array is None:
+        img.load()
+        array = _to_array(img)
+    info.orientation = _orientation(img)
+    return array, info
 
 
-def _read_16bit_color_png(path):
-    import tensorflow as tf
-
-    data = tf.io.read_file(path)
-    return tf.io.decode_png(data, channels=0, dtype=tf.uint16).numpy()
+def _decode_tiff(path):
+    """A TIFF that Pillow cannot open, read with tifffile."""
+    array = deep_color.read_tiff16(path)
+    icc, orientation = deep_color.tiff_tags(path)
+    return array, ImageInfo(format="TIFF", icc_profile=icc, orientation=orientation)
 
 
 def _to_array(img):
-    """Converts a PIL image to uint8/uint16 array: (H, W), (H, W, 3) or (H, W, 4)."""
+    """Converts a PIL image to uint8/uint16 array: (H, W), (H, W, 2), (H, W, 3) or (H, W, 4)."""
     if img.mode in ("I;16", "I;16B", "I;16L", "I;16N"):
         return np.asarray(img, dtype=np.uint16)
     if img.mode == "I":  # 32-bit int, as Pillow opens most 16-bit grayscale PNGs
@@ -106,8 +186,8 @@ def _to_array(img):
         raise ImageReadError("32-bit float images are not supported; save as 8 or 16-bit")
     if img.mode in ("L", "1"):
         return np.asarray(img.convert("L"), dtype=np.uint8)
-    if img.mode == "LA":
-        return np.asarray(img.convert("L"), dtype=np.uint8)
+    if img.mode == "LA" or (img.mode == "L" and "transparency" in img.info):
+        return np.asarray(img.convert("LA"), dtype=np.uint8)
     if img.mode in ("RGBA", "PA") or (img.mode == "P" and "transparency" in img.info):
         return np.asarray(img.convert("RGBA"), dtype=np.uint8)
     if img.mode == "RGB":
@@ -141,87 +221,69 @@ def from_float(image, dtype):
     return image.astype(dtype)
 
 
-@contextlib.contextmanager
-def atomic_write(path, suffix=None):
-    """Yields a temporary path beside `path`; renames it onto `path` only on success.
+def image_format(path):
+    """Pillow's format name for `path`'s extension ("PNG", "JPEG", ...), or None if unknown.
 
     Example:
-    >>> with atomic_write("out.json") as tmp:  # doctest: +SKIP
-    ...     open(tmp, "w").write("{}")
+    >>> image_format("out.JPG"), image_format("out.xyz")
+    ('JPEG', None)
     """
-    path = os.fspath(path)
-    directory = os.path.dirname(os.path.abspath(path))
-    os.makedirs(directory, exist_ok=True)
-    if suffix is None:
-        suffix = os.path.splitext(path)[1]
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=suffix, dir=directory)
-    os.close(fd)
-    try:
-        yield tmp
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.remove(tmp)
-        raise
+    return Image.registered_extensions().get(os.path.splitext(os.fspath(path))[1].lower())
 
 
-def write_image(path, image):
+def _icc_fits(profile, channels):
+    """Whether an ICC profile's colour space (header bytes 16-20) fits gray or RGB pixels."""
+    if not profile or len(profile) < 20:
+        return False
+    space = bytes(profile[16:20])
+    return space == (b"GRAY" if channels in (1, 2) else b"RGB ")
+
+
+def write_image(path, image, icc_profile=None):
     """Writes a uint8/uint16/float array atomically; the format follows the extension.
 
     Float arrays are taken as [0, 1] and saved as 8-bit. uint16 is kept for PNG and TIFF and
-    reduced to 8-bit for formats that cannot hold it (JPEG, WebP, BMP).
+    reduced to 8-bit for formats that cannot hold it (JPEG, WebP, BMP). Alpha is dropped for
+    formats without it (JPEG, PPM).
+
+    Args:
+        path: output file; its extension chooses the format.
+        image: `(H, W)`, `(H, W, 1)`, `(H, W, 2)` (gray + alpha), `(H, W, 3)` or `(H, W, 4)`.
+        icc_profile: an ICC profile to embed (as `read_image(..., with_info=True)` returns);
+            written for PNG, JPEG, TIFF and WebP when its colour space (gray or RGB) fits.
+
+    Example:
+    >>> image, info = read_image("photo.jpg", with_info=True)  # doctest: +SKIP
+    >>> write_image("copy.png", image, icc_profile=info.icc_profile)  # doctest: +SKIP
     """
     path = os.fspath(path)
+    fmt = image_format(path)
+    if fmt is None:
+        raise ValueError(f"{path}: unknown image extension {os.path.splitext(path)[1]!r}")
     image = np.asarray(image)
     if np.issubdtype(image.dtype, np.floating):
         image = from_float(image, np.uint8)
     if image.ndim == 3 and image.shape[-1] == 1:
         image = image[..., 0]
-    ext = os.path.splitext(path)[1].lower()
-    if image.dtype == np.uint16 and ext not in (".png", ".tif", ".tiff"):
+    channels = 1 if image.ndim == 2 else image.shape[-1]
+    icc = icc_profile if _icc_fits(icc_profile, channels) else None
+    if image.dtype == np.uint16 and fmt not in ("PNG", "TIFF"):
         image = (image.astype(np.float32) / 257.0).round().astype(np.uint8)
-    if image.dtype == np.uint16:
-        if image.ndim == 2:
-            pil = Image.fromarray(image)
-        else:
-            return _write_uint16_color(path, image)
-    else:
-        pil = Image.fromarray(image.astype(np.uint8))
-    if ext in (".jpg", ".jpeg") and pil.mode == "RGBA":
-        pil = pil.convert("RGB")
-    fmt = Image.registered_extensions().get(ext)
-    if fmt is None:
-        raise ValueError(f"{path}: unknown image extension {ext!r}")
+    if image.dtype == np.uint16 and channels > 1:
+        with atomic_write(path) as tmp:
+            if fmt == "PNG":
+                with open(tmp, "wb") as f:
+                    f.write(deep_color.encode_png16(image, icc))
+            else:
+                deep_color.write_tiff16(tmp, image, icc)
+        return path
+    pil = Image.fromarray(image if image.dtype == np.uint16 else image.astype(np.uint8))
+    fallback = _MODE_FALLBACK.get(fmt, {}).get(pil.mode)
+    if fallback:
+        pil = pil.convert(fallback)
+    kwargs = {"quality": 95} if fmt == "JPEG" else {}
+    if icc and fmt in ("PNG", "JPEG", "TIFF", "WEBP"):
+        kwargs["icc_profile"] = icc
     with atomic_write(path) as tmp:
-        kwargs = {"quality": 95} if fmt == "JPEG" else {}
         pil.save(tmp, format=fmt, **kwargs)
-    return path
-
-
-def _write_uint16_color(path, image):
-    """16-bit RGB/RGBA PNG through the raw encoder (Pillow has no 48-bit RGB mode)."""
-    ext = os.path.splitext(path)[1].lower()
-    if ext != ".png":
-        image8 = (image.astype(np.float32) / 257.0).round().astype(np.uint8)
-        return write_image(path, image8)
-    import zlib
-    import struct
-
-    h, w, c = image.shape
-    color_type = {3: 2, 4: 6}[c]
-    raw = image.astype(">u2").reshape(h, w * c).tobytes()
-    stride = w * c * 2
-    rows = b"".join(b"\x00" + raw[i * stride:(i + 1) * stride] for i in range(h))
-
-    def chunk(tag, data):
-        body = tag + data
-        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body) & 0xFFFFFFFF)
-
-    png = b"\x89PNG\r\n\x1a\n"
-    png += chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 16, color_type, 0, 0, 0))
-    png += chunk(b"IDAT", zlib.compress(rows, 6))
-    png += chunk(b"IEND", b"")
-    with atomic_write(path) as tmp:
-        with open(tmp, "wb") as f:
-            f.write(png)
     return path

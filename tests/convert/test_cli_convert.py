@@ -65,7 +65,7 @@ def test_convert_official_e_to_keras(tmp_path, capsys):
     rdb3 = loaded.get_layer("rrdb_0").rdb3
     assert_same(rdb3.convs[4].bias, sd["model.1.sub.0.RDB3.conv5.0.bias"])
     assert_same(loaded.get_layer("conv_body").kernel, sd["model.1.sub.1.weight"])
-    assert not any(p.name.startswith(".tmp-") for p in tmp_path.iterdir())
+    assert not any(".tmp-" in p.name for p in tmp_path.iterdir())
 
 
 @pytest.mark.multi_backend
@@ -110,6 +110,10 @@ def test_convert_errors(tmp_path, capsys):
     bad = tmp_path / "bad.pth"
     bad.write_bytes(b"hello")
     assert main(["convert", str(bad)]) == 2
+    assert "not a PyTorch checkpoint" in capsys.readouterr().err
+    truncated = tmp_path / "truncated.pth"
+    truncated.write_bytes(ckpt.read_bytes()[:100])
+    assert main(["convert", str(truncated)]) == 2
     assert "not a readable PyTorch checkpoint" in capsys.readouterr().err
 
 

@@ -56,6 +56,7 @@ def test_inspect_official_e():
         "in_channels": 3,
         "scale": None,
         "layout": "old-basicsr",
+        "pixel_unshuffle": None,
         "num_tensors": 34,
         "num_params": 758144,
     }

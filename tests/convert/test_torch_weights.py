@@ -2,14 +2,13 @@
 
 Random generator checkpoints with the official shapes are written in the three key layouts
 (old BasicSR `model.N`, ESRGAN, BasicSR), in the legacy and zip `.pth` formats, converted, and
-compared with a small functional re-implementation of RRDBNet in torch written here.
+compared with a small functional re-implementation of RRDBNet in torch (`_checkpoints`).
 """
 
 import keras
 import numpy as np
 import pytest
 import torch
-import torch.nn.functional as F
 
 from keras_fasrgan.convert import CheckpointError
 from keras_fasrgan.convert import infer_architecture
@@ -19,107 +18,12 @@ from keras_fasrgan.convert import load_torch_weights
 from keras_fasrgan.models import FeatureExtractor
 from keras_fasrgan.models import RRDBNet
 
-NB, NF, GC = 2, 8, 4
-UPCONVS = {2: 1, 3: 1, 4: 2, 8: 3}
-
-
-# ---- an independent reference: random weights, renamed per layout, forward in torch --------
-
-
-def random_weights(seed, scale=4, nb=NB, nf=NF, gc=GC, in_ch=3, head=True):
-    """{(role, index...) : tensor} in torch OIHW, roles as in ESRGAN's RRDBNet."""
-    g = torch.Generator().manual_seed(seed)
-
-    def conv(cin, cout):
-        weight = 0.1 * torch.randn(cout, cin, 3, 3, generator=g)
-        return weight, 0.1 * torch.randn(cout, generator=g)
-
-    w = {"first": conv(in_ch, nf), "body": conv(nf, nf)}
-    for i in range(nb):
-        for k in range(1, 4):
-            for j in range(1, 6):
-                w[("rdb", i, k, j)] = conv(nf + (j - 1) * gc, gc if j < 5 else nf)
-    if head:
-        for n in range(1, UPCONVS[scale] + 1):
-            w[("up", n)] = conv(nf, nf)
-        w["hr"], w["last"] = conv(nf, nf), conv(nf, 3)
-    return w
-
-
-def old_basicsr_name(role, nb, num_up):
-    if role == "first":
-        return "model.0"
-    if role == "body":
-        return f"model.1.sub.{nb}"
-    if role[0] == "rdb":
-        return f"model.1.sub.{role[1]}.RDB{role[2]}.conv{role[3]}.0"
-    # B.sequential flattens [Upsample, conv, LeakyReLU] per step and [conv, LeakyReLU] for HR.
-    hr = 2 + 3 * num_up
-    return {"hr": f"model.{hr}", "last": f"model.{hr + 2}"}.get(role) or f"model.{3 * role[1]}"
-
-
-def _layout_namer(rdb, up, others):
-    """A namer for a layout that names the RDB convs `rdb.format(i, k, j)`, the upsampling
-    convs `up.format(n)` and the other four by role (`others`)."""
-
-    def name(role, nb, num_up):
-        if role[0] == "rdb":
-            return rdb.format(*role[1:])
-        if role[0] == "up":
-            return up.format(role[1])
-        return others[role]
-
-    return name
-
-
-esrgan_name = _layout_namer(
-    "RRDB_trunk.{}.RDB{}.conv{}", "upconv{}",
-    {"first": "conv_first", "body": "trunk_conv", "hr": "HRconv", "last": "conv_last"},
-)
-basicsr_name = _layout_namer(
-    "body.{}.rdb{}.conv{}", "conv_up{}",
-    {"first": "conv_first", "body": "conv_body", "hr": "conv_hr", "last": "conv_last"},
-)
-
-
-NAMERS = {"old": old_basicsr_name, "esrgan": esrgan_name, "basicsr": basicsr_name}
-
-
-def state_dict(weights, layout, nb=NB):
-    num_up = sum(1 for r in weights if r[0] == "up")
-    sd = {}
-    for role, (wt, b) in weights.items():
-        name = NAMERS[layout](role, nb, num_up)
-        sd[f"{name}.weight"], sd[f"{name}.bias"] = wt, b
-    return sd
-
-
-def torch_forward(weights, x, scale=None, nb=NB):
-    """RRDBNet (or the E trunk when scale is None) in plain torch.nn.functional, NCHW."""
-
-    def conv(t, role):
-        return F.conv2d(t, *weights[role], padding=1)
-
-    def lrelu(t):
-        return F.leaky_relu(t, 0.2)
-
-    fea = conv(x, "first")
-    trunk = fea
-    for i in range(nb):
-        rrdb_in = trunk
-        for k in range(1, 4):
-            feats = [trunk]
-            for j in range(1, 5):
-                feats.append(lrelu(conv(torch.cat(feats, 1), ("rdb", i, k, j))))
-            trunk = conv(torch.cat(feats, 1), ("rdb", i, k, 5)) * 0.2 + trunk
-        trunk = trunk * 0.2 + rrdb_in
-    fea = fea + conv(trunk, "body")
-    if scale is None:
-        return fea
-    steps = [3] if scale == 3 else [2] * UPCONVS[scale]
-    for n, factor in enumerate(steps, start=1):
-        fea = lrelu(conv(F.interpolate(fea, scale_factor=factor, mode="nearest"), ("up", n)))
-    return conv(lrelu(conv(fea, "hr")), "last")
+from _checkpoints import GC
+from _checkpoints import NB
+from _checkpoints import NF
+from _checkpoints import random_weights
+from _checkpoints import state_dict
+from _checkpoints import torch_forward
 
 
 def run_keras(model, x_nchw):
@@ -215,7 +119,7 @@ def test_feature_extractor_checkpoint_is_inferred_and_matches(tmp_path):
     info = infer_architecture(sd)
     assert info == dict(
         arch="FeatureExtractor", num_blocks=3, filters=NF, growth_channels=GC, in_channels=3,
-        scale=None,
+        scale=None, pixel_unshuffle=None,
     )
     model = load_checkpoint_as_model(save(sd, tmp_path / "e.pth", legacy=True))
     assert isinstance(model, FeatureExtractor)
@@ -297,13 +201,10 @@ def test_unreadable_files_give_clear_errors(tmp_path):
 
 @pytest.mark.multi_backend
 def test_infer_architecture_edge_cases():
-    sd = state_dict(random_weights(seed=9, in_ch=12), "basicsr")
-    # BasicSR / Real-ESRGAN x2 models pixel-unshuffle into a 12-channel first conv.
-    with pytest.raises(ValueError, match="pixel-unshuffles"):
-        infer_architecture(sd)
     # A DataParallel "module." prefix is removed; in_channels and gc come from the shapes.
     sd = state_dict(random_weights(seed=9, in_ch=64, gc=6), "esrgan")
     info = infer_architecture({f"module.{k}": v for k, v in sd.items()})
     assert info == dict(
-        arch="RRDBNet", num_blocks=NB, filters=NF, growth_channels=6, in_channels=64, scale=4
+        arch="RRDBNet", num_blocks=NB, filters=NF, growth_channels=6, in_channels=64, scale=4,
+        pixel_unshuffle=1,
     )

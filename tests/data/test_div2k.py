@@ -12,7 +12,7 @@ from keras_fasrgan.data import bicubic_lr
 from keras_fasrgan.data import div2k
 from keras_fasrgan.data import div2k_pairs
 from keras_fasrgan.data import extract_subimages
-from keras_fasrgan.data.div2k import subimage_pairs
+from keras_fasrgan.data import subimage_pairs
 from keras_fasrgan.utils import read_image
 from keras_fasrgan.utils import write_image
 
@@ -235,3 +235,12 @@ def test_subimage_pairs_are_aligned_and_made_once(tmp_path):
     mtime = os.stat(sub[0][0]).st_mtime_ns
     assert subimage_pairs(pairs, tmp_path, 4, crop_size=32, step=16) == sub
     assert os.stat(sub[0][0]).st_mtime_ns == mtime
+
+
+def test_images_smaller_than_the_patch_are_skipped_with_a_warning(tmp_path):
+    _fake_div2k(tmp_path, sizes={"0001": (52, 68), "0002": (20, 64)})
+    with pytest.warns(UserWarning, match=r"0002\.png \(20x64\)"):
+        ds = div2k(tmp_path, "train", scale=4, patch_size=32, batch_size=2, seed=0)
+    assert next(iter(ds))[1].shape == (2, 32, 32, 3)
+    with pytest.raises(DatasetError, match=r"all 2 are smaller than the HR patch \(64x64\)"):
+        div2k(tmp_path, "train", scale=4, patch_size=64, batch_size=2)

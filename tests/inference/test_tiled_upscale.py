@@ -16,13 +16,14 @@ pytestmark = pytest.mark.multi_backend
 EXACT_PAD = 24
 
 
-def lively_model(num_blocks=1, seed=1):
+def lively_model(num_blocks=1, seed=1, **kwargs):
     """A tiny RRDBNet with variance-preserving random weights and outputs around 0.4.
 
     ESRGAN's initialisation (kaiming x 0.1) makes an untrained net output about 0, which
     clipping would turn into a blank image that hides every difference.
     """
-    model = RRDBNet(scale=4, num_blocks=num_blocks, filters=8, growth_channels=4)
+    kwargs.setdefault("scale", 4)
+    model = RRDBNet(num_blocks=num_blocks, filters=8, growth_channels=4, **kwargs)
     rng = np.random.default_rng(seed)
     for v in model.weights:
         shape = tuple(v.shape)
@@ -157,9 +158,47 @@ def test_self_ensemble_is_transpose_equivariant(model):
     assert np.abs(plain - out).max() > 1e-4  # the ensemble really averages something else
 
 
+def test_gray_alpha_keeps_its_alpha(model):
+    la = from_float(_smooth((16, 20, 2), seed=6), np.uint8)
+    out = upscale(model, la, tile=8, tile_pad=EXACT_PAD, engine="keras")
+    assert out.shape == (64, 80, 2) and out.dtype == np.uint8
+    gray = upscale(model, la[..., 0], engine="keras")
+    assert np.abs(out[..., 0].astype(int) - gray.astype(int)).max() <= 1
+    alpha = imresize(la[..., 1].astype(np.float64) / 255.0, 4)
+    np.testing.assert_array_equal(out[..., 1], from_float(np.clip(alpha, 0, 1), np.uint8))
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
+def test_nan_or_inf_in_a_float_image_is_refused(model, bad):
+    image = _smooth((8, 8, 3))
+    image[3, 4, 1] = bad
+    with pytest.raises(ValueError, match="1 NaN or infinite value"):
+        upscale(model, image, engine="keras")
+
+
+def test_a_model_spec_is_accepted(model):
+    from keras_fasrgan.presets import load_preset
+
+    image = from_float(_smooth((10, 12, 3), seed=7), np.uint8)
+    expected = upscale(load_preset("demo_x4"), image, engine="keras")
+    np.testing.assert_array_equal(upscale("demo_x4", image, engine="keras"), expected)
+
+
+def test_pixel_unshuffled_model_any_size_and_aligned_tiles():
+    model = lively_model(scale=2, pixel_unshuffle=2)
+    image = _smooth((23, 17, 3), seed=8)  # odd sizes: padded by reflection, then cropped
+    whole = upscale(model, image, engine="keras")
+    assert whole.shape == (46, 34, 3)
+    padded = np.pad(image, ((0, 1), (0, 1), (0, 0)), mode="reflect")
+    np.testing.assert_allclose(
+        whole, np.clip(model.predict_on_batch(padded[None])[0, :46, :34], 0, 1), atol=1e-5)
+    tiled = upscale(model, image, tile=7, tile_pad=EXACT_PAD - 1, engine="keras")
+    np.testing.assert_allclose(tiled, whole, atol=1e-5)
+
+
 def test_bad_inputs_raise(model):
     with pytest.raises(ValueError, match="shape"):
-        upscale(model, np.zeros((4, 4, 2), np.uint8), engine="keras")
+        upscale(model, np.zeros((4, 4, 5), np.uint8), engine="keras")
     with pytest.raises(TypeError, match="dtype"):
         upscale(model, np.zeros((4, 4, 3), np.int32), engine="keras")
     with pytest.raises(ValueError, match="engine"):

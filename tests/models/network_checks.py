@@ -2,6 +2,7 @@
 
 import keras
 import numpy as np
+import pytest
 
 
 def assert_keras_round_trip(model, inputs, tmp_path):
@@ -22,3 +23,36 @@ def assert_keras_round_trip(model, inputs, tmp_path):
 
 def trainable_count(model):
     return sum(int(np.prod(w.shape)) for w in model.trainable_weights)
+
+
+def randomize_weights(model, rng):
+    """Random weights of unit-variance layers: kernels N(0, 1/fan_in), BatchNorm statistics and
+    scales near 1 (a positive variance), biases N(0, 0.1): outputs of order one."""
+    for v in model.weights:
+        shape = tuple(v.shape)
+        name = v.path.rsplit("/", 1)[-1]
+        if name in ("moving_variance", "gamma"):
+            value = rng.uniform(0.5, 1.5, shape)
+        elif len(shape) > 1:
+            value = rng.normal(0.0, 1.0 / np.sqrt(np.prod(shape[:-1])), shape)
+        else:
+            value = rng.normal(0.0, 0.1, shape)
+        v.assign(value.astype(v.dtype))
+
+
+@pytest.fixture
+def float64():
+    """Networks built in this test compute in float64, so that a comparison with an
+    independent forward checks the semantics, not float32 rounding (BatchNorm in training
+    mode amplifies it). JAX needs its 64-bit mode for that."""
+    jax_x64 = None
+    if keras.backend.backend() == "jax":
+        import jax
+
+        jax_x64 = jax.config.jax_enable_x64
+        jax.config.update("jax_enable_x64", True)
+    keras.config.set_dtype_policy("float64")
+    yield
+    keras.config.set_dtype_policy("float32")
+    if jax_x64 is not None:
+        jax.config.update("jax_enable_x64", jax_x64)

@@ -1,3 +1,5 @@
+import math
+
 import keras
 import numpy as np
 import pytest
@@ -43,6 +45,20 @@ def test_matches_independent_torch_forward(rng):
     )
 
 
+def test_init_is_kaiming_normal_times_1_as_define_e():
+    """The official `define_E` initialises E at scale 1 (the generator's 0.1 is `define_G`'s)."""
+    extractor = FeatureExtractor(num_blocks=1, filters=64, growth_channels=32)
+    for name, fan_in in (("conv_first", 9 * 3), ("conv_body", 9 * 64)):
+        kernel = keras.ops.convert_to_numpy(extractor.get_layer(name).kernel)
+        assert kernel.std() == pytest.approx(math.sqrt(2 / fan_in), rel=0.1), name
+    rdb = extractor.get_layer("rrdb_0").rdb1.convs[0]
+    assert keras.ops.convert_to_numpy(rdb.kernel).std() == pytest.approx(math.sqrt(2 / (9 * 64)), rel=0.1)
+    scaled = FeatureExtractor(num_blocks=1, filters=64, growth_channels=32, init_scale=0.1)
+    kernel = keras.ops.convert_to_numpy(scaled.get_layer("conv_body").kernel)
+    assert kernel.std() == pytest.approx(0.1 * math.sqrt(2 / (9 * 64)), rel=0.1)
+
+
 def test_keras_round_trip(rng, tmp_path):
-    extractor = FeatureExtractor(num_blocks=1, filters=8, growth_channels=4)
+    extractor = FeatureExtractor(num_blocks=1, filters=8, growth_channels=4, init_scale=0.5)
+    assert extractor.get_config()["init_scale"] == 0.5
     assert_keras_round_trip(extractor, rng.random((1, 5, 5, 3)).astype("float32"), tmp_path)

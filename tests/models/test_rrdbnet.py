@@ -29,6 +29,22 @@ def test_output_shape_for_every_scale(rng, scale):
 def test_unsupported_scale():
     with pytest.raises(ValueError, match="scale"):
         RRDBNet(scale=5, **TINY)
+    with pytest.raises(ValueError, match="scale 1 with pixel-unshuffle 4"):
+        RRDBNet(scale=1, **TINY)
+
+
+@pytest.mark.parametrize("scale, factor, upsamplers", [(2, 1, 1), (2, 2, 2), (1, 4, 2)])
+def test_pixel_unshuffle_choice_is_explicit(rng, tmp_path, scale, factor, upsamplers):
+    # x2 stays ESRGAN's one-step x2; Real-ESRGAN x2 / x1 unshuffle by 2 / 4 then upsample x4.
+    model = RRDBNet(scale=scale, pixel_unshuffle=factor, **TINY)
+    names = {layer.name for layer in model.layers}
+    assert sum(name.startswith("conv_up") for name in names) == upsamplers
+    assert ("pixel_unshuffle" in names) == (factor > 1)
+    assert model.get_layer("conv_first").kernel.shape[2] == 3 * factor * factor
+    assert model.get_config()["pixel_unshuffle"] == factor
+    x = rng.random((1, 8, 12, 3)).astype("float32")
+    assert tuple(model(x).shape) == (1, 8 * scale, 12 * scale, 3)
+    assert_keras_round_trip(model, x, tmp_path)
 
 
 def test_layer_names_follow_esrgan():

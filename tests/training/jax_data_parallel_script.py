@@ -15,10 +15,10 @@ import jax  # noqa: E402
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
 
-from keras_fasrgan.models import FASRGAN  # noqa: E402
 from keras_fasrgan.models import RRDBNet  # noqa: E402
-from keras_fasrgan.models import SRModel  # noqa: E402
 from keras_fasrgan.models import UNetDiscriminator  # noqa: E402
+from keras_fasrgan.trainers import FASRGAN  # noqa: E402
+from keras_fasrgan.trainers import SRModel  # noqa: E402
 
 TINY = dict(scale=4, num_blocks=1, filters=8, growth_channels=4)
 

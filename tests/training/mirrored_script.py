@@ -19,10 +19,10 @@ tf.config.set_logical_device_configuration(cpu, [tf.config.LogicalDeviceConfigur
 
 import keras  # noqa: E402
 
-from keras_fasrgan.models import FASRGAN  # noqa: E402
 from keras_fasrgan.models import RRDBNet  # noqa: E402
-from keras_fasrgan.models import SRModel  # noqa: E402
 from keras_fasrgan.models import UNetDiscriminator  # noqa: E402
+from keras_fasrgan.trainers import FASRGAN  # noqa: E402
+from keras_fasrgan.trainers import SRModel  # noqa: E402
 
 STEPS = 2
 GAN_STEPS = 1

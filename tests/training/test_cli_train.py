@@ -1,4 +1,4 @@
-"""`fasrgan train` end to end on a tiny DIV2K folder (in-process)."""
+"""`fasrgan train` on tiny DIV2K and photo folders (in-process); seeds make runs repeatable."""
 
 import json
 import os
@@ -7,6 +7,8 @@ import numpy as np
 
 from keras_fasrgan.cli import main
 from keras_fasrgan.data import write_sample_folder
+from keras_fasrgan.training import load_config
+from keras_fasrgan.utils import write_image
 
 
 def test_cli_train_writes_outputs_and_resumes(tmp_path, capsys):
@@ -55,3 +57,43 @@ def test_cli_train_rejects_bad_arguments(tmp_path, capsys):
     assert "unknown config" in capsys.readouterr().err
     assert main(["train", "--config", "psnr_x4", "--data", str(tmp_path), "--set", "bogus=1"]) == 2
     assert "unknown config field" in capsys.readouterr().err
+
+
+def _photo_folder(root, sizes):
+    root.mkdir()
+    rng = np.random.default_rng(0)
+    for i, (h, w) in enumerate(sizes):
+        write_image(root / f"photo {i}.png", rng.integers(0, 256, (h, w, 3), dtype=np.uint8))
+    return root
+
+
+def test_cli_train_errors_on_photo_folders_name_files_and_flags(tmp_path, capsys):
+    common = ["train", "--config", "psnr_x4", "--tiny", "--quiet", "-o", str(tmp_path / "run")]
+    small = _photo_folder(tmp_path / "small", [(20, 30)])
+    assert main(common + ["--data", str(small), "--cache-dir", str(tmp_path / "cache")]) == 2
+    err = capsys.readouterr().err
+    assert "no usable image" in err and "photo 0.png (20x30)" in err and "--patch-size" in err
+    photos = _photo_folder(tmp_path / "photos", [(40, 40)])
+    not_a_folder = tmp_path / "cache_file"
+    not_a_folder.write_text("")
+    assert main(common + ["--data", str(photos), "--cache-dir", str(not_a_folder)]) == 2
+    err = capsys.readouterr().err
+    assert "--cache-dir" in err and "cache_dir=" not in err.split("--cache-dir")[0]
+
+
+def test_the_same_config_twice_gives_the_same_weights(tmp_path):
+    from resume_script import data_fn
+
+    from keras_fasrgan.training import train
+    from keras_fasrgan.training import tiny_overrides
+
+    def run(name, seed):
+        overrides = dict(tiny_overrides(load_config("psnr_x4")), seed=seed, checkpoint_every=2,
+                         validate_every=100)
+        result = train("psnr_x4", data_fn, tmp_path / name, steps=2, overrides=overrides,
+                       jit_compile=False, tensorboard=False, verbose=0)
+        return result["trainer"].get_weights()
+
+    first, again, other = run("a", 5), run("b", 5), run("c", 6)
+    assert all(np.array_equal(x, y) for x, y in zip(first, again))
+    assert not all(np.array_equal(x, y) for x, y in zip(first, other))

@@ -2,19 +2,15 @@
 
 import json
 import math
-import os
 import pathlib
-import subprocess
-import sys
+
+from _run_python import run_python
 
 SCRIPT = pathlib.Path(__file__).with_name("jax_data_parallel_script.py")
 
 
 def test_data_parallel_equals_single_device():
-    env = dict(os.environ, KERAS_BACKEND="jax", TF_CPP_MIN_LOG_LEVEL="3")
-    proc = subprocess.run(
-        [sys.executable, str(SCRIPT)], capture_output=True, text=True, timeout=300, env=env
-    )
+    proc = run_python([SCRIPT], env={"KERAS_BACKEND": "jax", "TF_CPP_MIN_LOG_LEVEL": "3"})
     assert proc.returncode == 0, proc.stderr[-3000:]
     result = json.loads(proc.stdout.strip().splitlines()[-1])
     assert result["devices"] == 2

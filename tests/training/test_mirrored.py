@@ -10,17 +10,14 @@ SGD is used so that a wrong gradient scale would show (Adam is nearly scale-inva
 
 import json
 import pathlib
-import subprocess
-import sys
+
+from _run_python import run_python
 
 HERE = pathlib.Path(__file__).parent
 
 
 def test_mirrored_equals_single_device():
-    proc = subprocess.run(
-        [sys.executable, str(HERE / "mirrored_script.py")],
-        cwd=HERE.parents[1], capture_output=True, text=True, timeout=300,
-    )
+    proc = run_python([HERE / "mirrored_script.py"])
     lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("RESULT ")]
     assert proc.returncode == 0 and lines, proc.stderr[-4000:]
     r = json.loads(lines[-1][len("RESULT "):])

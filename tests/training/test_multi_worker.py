@@ -10,9 +10,9 @@ import sys
 import time
 
 import numpy as np
+from _run_python import TIMEOUT
 
 HERE = pathlib.Path(__file__).parent
-TIMEOUT = 150
 
 
 def _free_ports(n):

@@ -3,13 +3,11 @@
 import importlib.util
 import pathlib
 import signal
-import subprocess
-import sys
 
 import numpy as np
+from _run_python import run_python
 
 HERE = pathlib.Path(__file__).parent
-ROOT = HERE.parents[1]
 
 
 def _script():
@@ -28,10 +26,7 @@ def _state(trainer):
 def test_killed_run_resumes_to_the_same_weights(tmp_path):
     script = _script()
     killed = tmp_path / "killed"
-    proc = subprocess.run(
-        [sys.executable, str(HERE / "resume_script.py"), str(killed), "2"],
-        cwd=ROOT, capture_output=True, text=True, timeout=120,
-    )
+    proc = run_python([HERE / "resume_script.py", killed, "2"])
     assert proc.returncode == -signal.SIGKILL, proc.stderr[-3000:]
     from keras_fasrgan.training import read_backup_metadata
 

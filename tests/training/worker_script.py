@@ -19,7 +19,7 @@ strategy = tf.distribute.MultiWorkerMirroredStrategy()
 import keras  # noqa: E402
 
 from keras_fasrgan.models import RRDBNet  # noqa: E402
-from keras_fasrgan.models import SRModel  # noqa: E402
+from keras_fasrgan.trainers import SRModel  # noqa: E402
 
 
 def main():
