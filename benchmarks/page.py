@@ -9,6 +9,7 @@ renders a small results file.
 
 import os
 import platform
+import re
 import string
 
 from page_sections import SECTIONS
@@ -31,6 +32,18 @@ def split_template(text):
     if name:
         sections.append((name, "\n".join(lines).strip("\n")))
     return sections
+
+
+def headings(text):
+    """`{anchor: title}` of the markdown headings in `text`, the anchor as MkDocs makes it
+    (Python-Markdown's `toc` slugify of the title without its code marks)."""
+    found = {}
+    for line in text.splitlines():
+        if re.match(r"#{1,6} ", line):
+            title = line.lstrip("#").strip()
+            words = re.sub(r"[^\w\s-]", "", title.replace("`", "")).strip().lower()
+            found[re.sub(r"[-\s]+", "-", words)] = title
+    return found
 
 
 def _failed(text, error):
@@ -58,7 +71,8 @@ def render(results, img_dir, template=TEMPLATE):
             values[name] = builder(results, targets, img_dir)
         except (KeyError, TypeError, ValueError, ZeroDivisionError) as e:
             blocks[name] = f"cannot render the results ({type(e).__name__}: {e})"
-    values["targets"] = {"targets_table": targets.markdown()}
+    anchors = headings("\n".join(text for _, text in sections))
+    values["targets"] = {"targets_table": targets.markdown(anchors)}
     values["notes"] = {}
     out = []
     for name, text in sections:

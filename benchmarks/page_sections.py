@@ -8,22 +8,29 @@ import os
 
 WRAPPER_MAX, AUTO_VS_TORCH_MAX, PEAK_MIN, KERAS_VS_TORCH_MAX = 1.05, 0.67, 0.85, 1.0
 TRAIN_MAX, CLI_MAX, RSS_MAX_MB, FLAT_MAX = 0.85, 0.6, 3000, 0.15
+# Anchors of the page's headings that explain a target (checked by `page.render`).
+INFERENCE, WRAPPER = "inference-upscale-against-pytorch-eager", "the-wrapper-upscale-against-its-engine"
+TILED = "tiled-upscaling-time-and-memory-per-megapixel"
+PROFILE = {"keras": "profile-keras-tensorflow-per-operator",
+           "tflite": "profile-tflite-xnnpack-per-operator"}
 
 
 class Targets:
-    """The targets table: `(what, measured, met)`, met being True, False or None (reported)."""
+    """The targets table: `(what, measured, met, see)`, met being True, False or None
+    (reported), `see` the anchor of the page's heading whose table or profile shows why."""
 
     def __init__(self):
         self.rows = []
 
-    def add(self, what, measured, met):
-        self.rows.append((what, measured, met))
+    def add(self, what, measured, met, see):
+        self.rows.append((what, measured, met, see))
 
-    def markdown(self):
-        lines = ["| target | measured | met |", "|---|---|---|"]
-        for what, measured, met in self.rows:
+    def markdown(self, headings):
+        """The table; `headings` maps each heading's anchor to its title (`page.headings`)."""
+        lines = ["| target | measured | met | why: measured in |", "|---|---|---|---|"]
+        for what, measured, met, see in self.rows:
             mark = "reported" if met is None else ("yes" if met else "**no**")
-            lines.append(f"| {what} | {measured} | {mark} |")
+            lines.append(f"| {what} | {measured} | {mark} | [{headings[see]}](#{see}) |")
         return "\n".join(lines)
 
 
@@ -122,25 +129,24 @@ def inference(results, targets, img_dir):
                                  f(ins["wall"] / ins["engine"], 3)])
         worst = max(v["wall"] / v["engine"] for v in c["inside_upscale"].values())
         targets.add(f"{_label(c)}: `upscale()` <= {WRAPPER_MAX}x its bare engine (in-call, "
-                    "worst engine)", f"{worst:.3f}x", worst <= WRAPPER_MAX)
+                    "worst engine)", f"{worst:.3f}x", worst <= WRAPPER_MAX, WRAPPER)
         auto = t["upscale_auto"] / ref
         targets.add(f"{_label(c)}: `upscale(engine=\"auto\")` <= {AUTO_VS_TORCH_MAX}x PyTorch "
-                    "eager", f"{auto:.2f}x", auto <= AUTO_VS_TORCH_MAX)
+                    "eager", f"{auto:.2f}x", auto <= AUTO_VS_TORCH_MAX, PROFILE[chosen])
         if peak:
             share = g["upscale_auto"] / peak
             targets.add(f"{_label(c)}: `upscale(engine=\"auto\")` >= {pct(PEAK_MIN)} of the "
-                        "theoretical peak ([profiles](#profile-tflite-xnnpack-per-operator))",
-                        pct(share), share >= PEAK_MIN)
+                        "theoretical peak", pct(share), share >= PEAK_MIN, PROFILE[chosen])
         k = t["upscale_keras"] / ref
         targets.add(f"{_label(c)}: Keras/TF path (`engine=\"keras\"`) <= {KERAS_VS_TORCH_MAX}x "
                     f"PyTorch eager (XLA: {t['keras_xla'] / ref:.2f}x)", f"{k:.2f}x",
-                    k <= KERAS_VS_TORCH_MAX)
+                    k <= KERAS_VS_TORCH_MAX, PROFILE["keras"])
         targets.add(f"{_label(c)}: `engine=\"auto\"` chose the faster engine by measurement",
                     f"{chosen} ({c['auto'].get('source', 'probe')}; faster in the timings: "
-                    f"{faster})", chosen == faster)
+                    f"{faster})", chosen == faster, INFERENCE)
         diff = c["max_diff_tflite_vs_keras"]
         targets.add(f"{_label(c)}: TFLite float32 within 1e-4 of Keras", f"{diff:.1e}",
-                    diff <= 1e-4)
+                    diff <= 1e-4, INFERENCE)
     tiled = results.get("bench_tiled_upscale", {})
     big = [r for r in tiled.get("rows", []) if r["size"] == max(x["size"] for x in tiled["rows"])]
     for r in big:
@@ -150,7 +156,7 @@ def inference(results, targets, img_dir):
                              f(r["engine_seconds"], 1), "", f(ratio, 3)])
         targets.add(f"tiled {r['size'][1]}x{r['size'][0]} nb={tiled['num_blocks']}, {r['engine']}: "
                     f"`upscale()` <= {WRAPPER_MAX}x the sum of its tiles' engine calls",
-                    f"{ratio:.3f}x", ratio <= WRAPPER_MAX)
+                    f"{ratio:.3f}x", ratio <= WRAPPER_MAX, WRAPPER)
     backends, b_labels, b_values, torch_text = _backends(inf, targets)
     return {
         "date": inf["date"],
@@ -197,7 +203,7 @@ def _backends(inf, targets):
         if b["backend"] != "tensorflow":
             targets.add(f"`upscale` on the {b['backend']} backend against PyTorch eager "
                         f"(nb={b['num_blocks']} {b['height']}x{b['width']}, best thread count)",
-                        f"{best:.2f}x", None)
+                        f"{best:.2f}x", None, "each-keras-backend")
         if b["backend"] == "torch":
             shares = b["profile_seconds"]
             total = sum(shares.values())
@@ -235,7 +241,7 @@ def train(results, targets, img_dir):
     ratio = t["keras_tf_xla"] / t["pytorch_best"]
     targets.add(f"one FASRGAN training step (nb={c['num_blocks']}) <= {TRAIN_MAX}x PyTorch "
                 f"eager (XLA compile {tr['keras_compile_seconds']:.0f} s apart)",
-                f"{ratio:.2f}x", ratio <= TRAIN_MAX)
+                f"{ratio:.2f}x", ratio <= TRAIN_MAX, "where-the-training-steps-time-goes")
     rows, labels, values = [], [], []
     for name, v in tr.get("variants", {"default": dict(tr, xla_flags="")}).items():
         if "error" in v:
@@ -297,7 +303,8 @@ def tflite(results, targets, img_dir):
         gap = abs(modes["float32"]["psnr"] - k["psnr"])
         targets.add(f"quantisation table, {name}: float32 TFLite PSNR equals the package's "
                     "evaluation of the Keras model (within 0.01 dB)",
-                    f"{modes['float32']['psnr']:.2f} vs {k['psnr']:.2f} dB", gap <= 0.01)
+                    f"{modes['float32']['psnr']:.2f} vs {k['psnr']:.2f} dB", gap <= 0.01,
+                    "tflite-litert-against-keras")
     return {
         "date": tf["date"], "nb": c["num_blocks"], "size": c["size"],
         "tflite_table": table(["model", "time (s)", "ratio / Keras", "ratio / TFLite float32",
@@ -319,7 +326,7 @@ def cli(results, targets, img_dir):
         rows.append([f"`--engine {engine}`", f(r["first"], 1), f(r["second"], 1), f(ratio)])
         if engine in ("auto", "tflite"):
             targets.add(f"CLI, `--engine {engine}`: second run <= {CLI_MAX}x the first",
-                        f"{ratio:.2f}x", ratio <= CLI_MAX)
+                        f"{ratio:.2f}x", ratio <= CLI_MAX, "the-command-line-first-and-second-run")
         for choice in r.get("choices", []):
             text = (f"The default engine's first run chose **{choice['engine']}** "
                     f"({choice['reason']}); the second run read that choice from the cache.")
@@ -345,14 +352,14 @@ def tiled(results, targets, img_dir):
         h, w = largest["size"]
         mb = largest["peak_mib"] * 1.048576
         targets.add(f"tiled {w}x{h} nb={tl['num_blocks']}, {engine}: peak RSS < 3 GB",
-                    f"{mb:.0f} MB", mb < RSS_MAX_MB)
+                    f"{mb:.0f} MB", mb < RSS_MAX_MB, TILED)
         if len(mine) > 1:
             per_mp = [r["seconds"] / (r["size"][0] * r["size"][1] / 1e6) for r in mine]
             spread = max(per_mp) / min(per_mp) - 1
             targets.add(f"tiled nb={tl['num_blocks']}, {engine}: time per MP flat within "
                         f"{pct(FLAT_MAX)} over {len(mine)} sizes",
                         f"{min(per_mp):.0f}-{max(per_mp):.0f} s/MP (+{pct(spread)})",
-                        spread <= FLAT_MAX)
+                        spread <= FLAT_MAX, TILED)
     for fail in tl.get("failures", []):
         rows.append([f"{fail['size'][1]} x {fail['size'][0]}", fail["engine"], "failed"]
                     + [""] * 5)

@@ -50,13 +50,24 @@ def test_targets_table_marks_met_and_missed(results, tmp_path):
     rows = [ln for ln in text.split("## Targets")[1].split("\n## ")[0].splitlines()
             if ln.startswith("| ") and not ln.startswith("| target")]
     assert len(rows) >= 15
-    assert all(ln.rstrip().endswith(("| yes |", "| **no** |", "| reported |")) for ln in rows)
+    marks = [ln.split(" | ")[-2] for ln in rows]
+    assert set(marks) <= {"yes", "**no**", "reported"} and "**no**" in marks
+    # Each target links to the section of the page that measures it or profiles why it is
+    # missed, by the anchor MkDocs gives that heading.
+    anchors = page.headings(text)
+    links = [re.search(r"\[([^]]+)\]\(#([\w-]+)\) \|$", ln.rstrip()) for ln in rows]
+    assert all(m and anchors.get(m.group(2)) == m.group(1) for m in links), rows
+    assert page.headings("## Inference: `upscale()` against PyTorch eager\n### Where the "
+                         "training step's time goes") == {
+        "inference-upscale-against-pytorch-eager": "Inference: `upscale()` against PyTorch eager",
+        "where-the-training-steps-time-goes": "Where the training step's time goes"}
     slower = copy.deepcopy(results)
     slower["bench_train_step"]["seconds"]["keras_tf_xla"] = \
         10 * slower["bench_train_step"]["seconds"]["pytorch_best"]
     row = next(ln for ln in page.render(slower, str(tmp_path)).splitlines()
                if ln.startswith("| one FASRGAN training step"))
-    assert "| 10.00x | **no** |" in row
+    assert "| 10.00x | **no** | [Where the training step's time goes]" \
+           "(#where-the-training-steps-time-goes) |" in row
 
 
 def test_a_failed_benchmark_is_reported_and_the_rest_rendered(results, tmp_path):
