@@ -1,7 +1,6 @@
 """The benchmark page is generated from one run's JSON and the template, nothing else.
 
-`results_quick.json` is the output of `python benchmarks/run_all.py --quick` (a small run;
-its `profile_train_step` entry was added from `profile_train_step.py --quick`).
+`results_quick.json` is the output of `python benchmarks/run_all.py --quick` (a small run).
 """
 
 import copy
