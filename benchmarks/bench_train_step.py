@@ -85,9 +85,9 @@ def torch_step_fn(num_blocks, hr_size, lr, hr):
 
 def keras_gan(num_blocks, hr_size, jit_compile=True):
     from keras_fasrgan.losses import PerceptualLoss
-    from keras_fasrgan.models import FASRGAN
     from keras_fasrgan.models import RRDBNet
     from keras_fasrgan.models import UNetDiscriminator
+    from keras_fasrgan.trainers import FASRGAN
 
     gan = FASRGAN(RRDBNet(scale=4, num_blocks=num_blocks), UNetDiscriminator(input_size=hr_size),
                   perceptual_loss=PerceptualLoss(weights=None, preprocessing="torch"))
