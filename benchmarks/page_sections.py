@@ -9,7 +9,8 @@ import os
 WRAPPER_MAX, AUTO_VS_TORCH_MAX, PEAK_MIN, KERAS_VS_TORCH_MAX = 1.05, 0.67, 0.85, 1.0
 TRAIN_MAX, CLI_MAX, RSS_MAX_MB, FLAT_MAX = 0.85, 0.6, 3000, 0.15
 # Anchors of the page's headings that explain a target (checked by `page.render`).
-INFERENCE, WRAPPER = "inference-upscale-against-pytorch-eager", "the-wrapper-upscale-against-its-engine"
+INFERENCE = "inference-upscale-against-pytorch-eager"
+WRAPPER = "the-wrapper-upscale-against-its-engine"
 TILED = "tiled-upscaling-time-and-memory-per-megapixel"
 PROFILE = {"keras": "profile-keras-tensorflow-per-operator",
            "tflite": "profile-tflite-xnnpack-per-operator"}
