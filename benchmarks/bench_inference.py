@@ -1,17 +1,22 @@
-"""RRDBNet inference: `keras_fasrgan.inference.upscale` against eager PyTorch, same weights.
+"""RRDBNet inference: `upscale()` and its engines against eager PyTorch, same weights.
 
-Not a test. For each configuration, in one process (TensorFlow backend):
+Not a test. For each configuration, in one process (TensorFlow backend), timed interleaved,
+best of N:
 
-- `upscale(engine="auto")`: what a user gets (on a CPU-only TensorFlow: the Keras model on
-  AVX-512 CPUs, LiteRT/XNNPACK on the others; `resolve_engine`),
-- `upscale(engine="keras")`: the Keras model in a `tf.function` (oneDNN kernels, no XLA),
-- the TFLite float32 engine (LiteRT/XNNPACK) with all threads and with one thread,
-- PyTorch eager (`torch.inference_mode`, the official network written with `torch.nn`),
+- PyTorch eager (`torch.inference_mode`, the official network in `torch.nn`), 2 and 1 threads;
+- the bare engines on the LR batch: `keras` (the model in a `tf.function`, oneDNN), `keras_xla`
+  (the same with `jit_compile=True`; its compile time is measured apart), `tflite` (the
+  float32 conversion run by LiteRT/XNNPACK, all threads and one thread);
+- `upscale(model, image, engine=E)` for `auto`, `keras` and `tflite`: what a user calls;
+  `auto` first runs its probe, and its choice and reason are recorded.
 
-timed interleaved, best of N, plus GFLOP/s against the float32 matmul peak measured in the
-same run and the theoretical peak from lscpu. Then every Keras backend (TensorFlow, JAX,
-PyTorch) runs in its own subprocess with `KERAS_BACKEND` set, timing its own path
-(`upscale(engine="keras")`) against PyTorch eager in that same process.
+The wrapper's cost is measured twice: `upscale` against the bare engine (two timings), and
+within each `upscale` call as its wall time over the time spent inside the engine (one timing,
+immune to load changes between runs). Then every Keras backend (TensorFlow, JAX, PyTorch)
+runs in its own subprocess (`KERAS_BACKEND` set), timing `upscale(engine="keras")` against
+PyTorch eager in that same process at 2 and 1 threads; on PyTorch also the Keras model at
+one thread, compiled with `torch.compile` (`KerasEngine(model, jit_compile=True)`, compile
+time apart), and a profile of where the eager Keras-torch model spends its time.
 
     python benchmarks/bench_inference.py [--quick] [--json results.json]
 """
@@ -20,11 +25,12 @@ import json
 import os
 import subprocess
 import sys
+import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
-FULL = {"configs": [(23, 64, 64), (4, 96, 96)], "backend_config": (4, 96, 96), "repeats": 3}
+FULL = {"configs": [(23, 64, 64), (4, 96, 96)], "backend_config": (4, 96, 96), "repeats": 4}
 QUICK = {"configs": [(4, 48, 48)], "backend_config": (2, 32, 32), "repeats": 2}
 
 
@@ -67,46 +73,127 @@ def _torch_runner(model, image):
     return run, output
 
 
+class EngineClock:
+    """Wraps the cached engines of a model so that the time spent inside them is summed."""
+
+    def __init__(self, model):
+        from keras_fasrgan.inference import engines
+
+        self.seconds = 0.0
+        self._entry = engines._entry(model)
+
+    def install(self):
+        for name in ("keras", "tflite"):
+            inner = getattr(self._entry, name)
+            if inner is not None and not isinstance(inner, _Clocked):
+                setattr(self._entry, name, _Clocked(inner, self))
+
+    def measure(self, fn):
+        """`(wall seconds of fn(), seconds inside the engines during it)`."""
+        self.install()
+        self.seconds = 0.0
+        t = time.perf_counter()
+        fn()
+        return time.perf_counter() - t, self.seconds
+
+
+class _Clocked:
+    def __init__(self, inner, clock):
+        self.inner, self.clock = inner, clock
+        self.name = inner.name
+        self.content = getattr(inner, "content", None)
+
+    def __call__(self, batch):
+        t = time.perf_counter()
+        out = self.inner(batch)
+        self.clock.seconds += time.perf_counter() - t
+        return out
+
+
 def compare(num_blocks, height, width, repeats):
-    """Times upscale(auto), upscale(keras) and PyTorch eager on one RRDBNet configuration."""
+    """Times PyTorch eager, the bare engines and `upscale` on one RRDBNet configuration."""
     import numpy as np
 
     from common import interleaved_best
     from common import rrdbnet_flops
+    from keras_fasrgan.inference import KerasEngine
     from keras_fasrgan.inference import TFLiteEngine
     from keras_fasrgan.inference import get_engine
-    from keras_fasrgan.inference import resolve_engine
     from keras_fasrgan.inference import upscale
 
     model, image = _model_and_input(num_blocks, height, width)
     torch_run, torch_output = _torch_runner(model, image)
     batch = image[None]
-    # Raw network outputs (before upscale's clip) for the accuracy checks.
-    keras_out = get_engine(model, "keras")(batch)[0]
-    auto = resolve_engine("auto")
-    auto_out = get_engine(model, "auto")(batch)[0]
+    keras_run = get_engine(model, "keras")
+    keras_out = keras_run(batch)[0]
+    t = time.perf_counter()
     tflite = get_engine(model, "tflite")
-    tflite_1t = TFLiteEngine(model, num_threads=1)
+    convert_seconds = time.perf_counter() - t
+    tflite_1t = TFLiteEngine(tflite.content, num_threads=1)
+    t = time.perf_counter()
+    upscale(model, image, engine="auto")  # the probe happens here (first call of a shape)
+    probe_seconds = time.perf_counter() - t
+    auto = get_engine(model, "auto")
+    choice = auto.choices[batch.shape]
+    xla = KerasEngine(model, jit_compile=True)
+    t = time.perf_counter()
+    xla_out = xla(batch)[0]
+    xla_first = time.perf_counter() - t
     times = interleaved_best({
         "pytorch_eager": torch_run,
         "pytorch_eager_1_thread": lambda: torch_run(1),
-        "upscale_auto": lambda: upscale(model, image, engine="auto"),
-        "upscale_keras": lambda: upscale(model, image, engine="keras"),
+        "keras": lambda: keras_run(batch),
+        "keras_xla": lambda: xla(batch),
         "tflite": lambda: tflite(batch),
         "tflite_1_thread": lambda: tflite_1t(batch),
+        "upscale_auto": lambda: upscale(model, image, engine="auto"),
+        "upscale_keras": lambda: upscale(model, image, engine="keras"),
+        "upscale_tflite": lambda: upscale(model, image, engine="tflite"),
     }, repeats=repeats)
     # The reference is PyTorch's best thread setting: OpenMP's spinning threads collapse when
     # other processes share the cores, and one thread is then faster than two.
     times["pytorch_best"] = min(times["pytorch_eager"], times["pytorch_eager_1_thread"])
+    clock = EngineClock(model)
+    inside = {}
+    for name in ("auto", "keras", "tflite"):
+        runs = [clock.measure(lambda n=name: upscale(model, image, engine=n))
+                for _ in range(repeats)]
+        wall, engine = min(runs)
+        inside[name] = {"wall": wall, "engine": engine}
     flops = rrdbnet_flops(height, width, num_blocks)
     return {
         "num_blocks": num_blocks, "height": height, "width": width, "gflop": flops / 1e9,
-        "auto_engine": auto, "seconds": times,
+        "auto": {k: v for k, v in choice.items()}, "probe_seconds": probe_seconds,
+        "tflite_convert_seconds": convert_seconds,
+        "xla_compile_seconds": xla_first - times["keras_xla"],
+        "seconds": times, "inside_upscale": inside,
         "gflops": {k: flops / t / 1e9 for k, t in times.items()},
-        "max_diff_auto_vs_keras": float(np.abs(auto_out - keras_out).max()),
+        "max_diff_tflite_vs_keras": float(np.abs(tflite(batch)[0] - keras_out).max()),
+        "max_diff_xla_vs_keras": float(np.abs(xla_out - keras_out).max()),
         "output_range": [float(keras_out.min()), float(keras_out.max())],
         "max_diff_torch_vs_keras": float(np.abs(torch_output() - keras_out).max()),
     }
+
+
+def _torch_profile(model, image):
+    """Shares of the Keras-torch forward pass by kind of kernel (torch.profiler, one call)."""
+    import torch
+
+    groups = (("convolution", ("conv",)), ("layout copies (NHWC <-> NCHW)",
+              ("copy", "clone", "contiguous")), ("concatenation", ("cat",)),
+              ("bias add, residual add/scale", ("add", "mul")), ("LeakyReLU", ("leaky",)))
+    x = torch.from_numpy(image[None])
+    with torch.inference_mode(), torch.profiler.profile() as prof:
+        model(x, training=False)
+    totals = {}
+    for event in prof.key_averages():
+        name = event.key.replace("aten::", "")
+        group = next((g for g, keys in groups if any(k in name for k in keys)), None)
+        if group:
+            totals[group] = totals.get(group, 0.0) + event.self_cpu_time_total * 1e-6
+    everything = sum(e.self_cpu_time_total for e in prof.key_averages()) * 1e-6
+    totals["other"] = max(0.0, everything - sum(totals.values()))
+    return totals
 
 
 def backend_worker(num_blocks, height, width, repeats):
@@ -115,30 +202,48 @@ def backend_worker(num_blocks, height, width, repeats):
 
     from common import interleaved_best
     from common import rrdbnet_flops
+    from keras_fasrgan.inference import KerasEngine
     from keras_fasrgan.inference import upscale
 
     model, image = _model_and_input(num_blocks, height, width)
     torch_run, _ = _torch_runner(model, image)
-    times = interleaved_best({
-        "pytorch_eager": torch_run,
-        "pytorch_eager_1_thread": lambda: torch_run(1),
-        "keras": lambda: upscale(model, image, engine="keras"),
-    }, repeats=repeats)
+    backend = keras.backend.backend()
+    all_threads = os.cpu_count() or 1
+
+    def at(threads, fn):
+        """`fn` run with PyTorch set to `threads` (it sets them globally, for every caller)."""
+        import torch
+
+        def run():
+            torch.set_num_threads(threads)
+            return fn()
+
+        return run
+
+    candidates = {"pytorch_eager": torch_run, "pytorch_eager_1_thread": lambda: torch_run(1),
+                  "keras": at(all_threads, lambda: upscale(model, image, engine="keras")),
+                  "keras_predict_on_batch": at(all_threads,
+                                               lambda: model.predict_on_batch(image[None]))}
+    extra = {}
+    if backend == "torch":
+        candidates["keras_1_thread"] = at(1, lambda: upscale(model, image, engine="keras"))
+        compiled = KerasEngine(model, jit_compile=True)  # torch.compile
+        t = time.perf_counter()
+        at(all_threads, lambda: compiled(image[None]))()
+        extra["torch_compile_first_call_seconds"] = time.perf_counter() - t
+        candidates["keras_torch_compile"] = at(all_threads, lambda: compiled(image[None]))
+        upscale(model, image, engine="keras")
+        extra["profile_seconds"] = _torch_profile(model, image)
+    times = interleaved_best(candidates, repeats=repeats)
     times["pytorch_best"] = min(times["pytorch_eager"], times["pytorch_eager_1_thread"])
     flops = rrdbnet_flops(height, width, num_blocks)
-    return {"backend": keras.backend.backend(), "num_blocks": num_blocks, "height": height,
-            "width": width, "seconds": times,
-            "gflops": {k: flops / t / 1e9 for k, t in times.items()}}
+    return {"backend": backend, "num_blocks": num_blocks, "height": height, "width": width,
+            "seconds": times, "gflops": {k: flops / t / 1e9 for k, t in times.items()}, **extra}
 
 
 def run(quick=False):
-    from common import measured_matmul_peak
-    from common import theoretical_peak
-
     settings = QUICK if quick else FULL
-    peak, peak_text = theoretical_peak()
-    results = {"matmul_peak_gflops": measured_matmul_peak(), "theoretical_peak_gflops": peak,
-               "theoretical_peak_text": peak_text, "cpus": os.cpu_count(), "configs": []}
+    results = {"cpus": os.cpu_count(), "configs": []}
     for config in settings["configs"]:
         print(f"# inference nb={config[0]} {config[1]}x{config[2]}", file=sys.stderr, flush=True)
         results["configs"].append(compare(*config, repeats=settings["repeats"]))

@@ -1,15 +1,18 @@
 """TFLite float32 / float16 / dynamic-range against Keras: speed, max difference, PSNR cost.
 
 Not a test. Speed and max |difference| on RRDBNet (nb=4, nf=64; random weights with an
-image-like output range) for one LR input, Keras (a TensorFlow `tf.function`, oneDNN, no XLA:
-the `keras` engine of `upscale`) as the reference, interleaved,
-best of N. The PSNR that quantisation costs is measured on real photos (the built-in held-out
-sample photos, x4 MATLAB-bicubic LR) with a trained generator: the `demo_x4` preset when it is
-installed (else the random network, where only the PSNR against float32 is meaningful).
+image-like output range) for one LR input, the `keras` engine of `upscale` (a TensorFlow
+`tf.function`, oneDNN, no XLA) as the reference, interleaved, best of N. What quantisation
+costs in PSNR / SSIM is measured with `keras_fasrgan.export.tflite_quality` (the package's own
+evaluation protocol: `upscale` of each held-out built-in photo's x4 MATLAB-bicubic LR, Y
+channel, border 4) with the shipped `demo_x4` generator; the float32 row is checked against
+the Keras model evaluated the same way (`keras_fasrgan.demo.evaluate_generators`), and the
+preset's weights file is fingerprinted so that the page says which model was measured.
 
     python benchmarks/bench_tflite.py [--quick] [--json results.json]
 """
 
+import hashlib
 import os
 import sys
 import time
@@ -22,19 +25,27 @@ QUICK = {"num_blocks": 2, "size": 48, "repeats": 2, "photo_crop": 128}
 MODES = ("float32", "float16", "dynamic")
 
 
+def _preset_fingerprint(name):
+    from keras_fasrgan.presets import PRESET_DIR
+
+    with open(os.path.join(PRESET_DIR, f"{name}.weights.h5"), "rb") as f:
+        return hashlib.sha256(f.read()).hexdigest()[:16]
+
+
 def run(quick=False):
     import numpy as np
 
     from bench_inference import _model_and_input
     from common import interleaved_best
-    from keras_fasrgan.data import bicubic_lr
-    from keras_fasrgan.data import sample_images
+    from keras_fasrgan.data import SAMPLE_HELDOUT
+    from keras_fasrgan.data import sample_pairs
+    from keras_fasrgan.demo import evaluate_generators
     from keras_fasrgan.export import make_interpreter
     from keras_fasrgan.export import run_tflite
     from keras_fasrgan.export import tflite_bytes
+    from keras_fasrgan.export import tflite_quality
     from keras_fasrgan.inference import get_engine
-    from keras_fasrgan.metrics import psnr
-    from keras_fasrgan.presets import available_presets
+    from keras_fasrgan.loading import load_generator
 
     s = QUICK if quick else FULL
     model, image = _model_and_input(s["num_blocks"], s["size"], s["size"])
@@ -55,32 +66,18 @@ def run(quick=False):
     diffs = {m: float(np.abs(run_tflite(i, batch) - reference).max())
              for m, i in interpreters.items()}
 
-    # PSNR on real photos with a trained generator.
-    trained = "demo_x4" in available_presets()
-    if trained:
-        from keras_fasrgan.loading import load_generator
-
-        net = load_generator("demo_x4")
-    else:
-        net = model
-    photo_interp = {m: make_interpreter(tflite_bytes(net, quantize=None if m == "float32" else m))
-                    for m in MODES}
-    photos = {}
-    for name, hr in sample_images(["astronaut", "coffee"]).items():
-        if s["photo_crop"]:
-            hr = hr[: s["photo_crop"], : s["photo_crop"]]
-        hr, lr = bicubic_lr(hr, 4)
-        x = (lr.astype(np.float32) / 255.0)[None]
-        outs = {m: np.clip(run_tflite(i, x)[0], 0, 1) for m, i in photo_interp.items()}
-        u8 = {m: (o * 255).round().astype(np.uint8) for m, o in outs.items()}
-        photos[name] = {
-            "psnr_vs_hr": {m: psnr(u8[m], hr, crop_border=4) for m in MODES},
-            "psnr_vs_float32": {m: psnr(u8[m], u8["float32"], crop_border=4)
-                                for m in MODES if m != "float32"},
-        }
+    net = load_generator("demo_x4")
+    pairs = sample_pairs(SAMPLE_HELDOUT)
+    if s["photo_crop"]:
+        c = s["photo_crop"]
+        pairs = {n: (lr[: c // 4, : c // 4], hr[:c, :c]) for n, (lr, hr) in pairs.items()}
+    quality = tflite_quality(net, pairs, MODES)
+    keras_eval, _ = evaluate_generators({"keras": net}, pairs)
     return {"config": {k: v for k, v in s.items() if k != "repeats"}, "seconds": times,
             "max_diff_vs_keras": diffs, "size_mb": sizes, "convert_seconds": convert,
-            "photo_model": "demo_x4" if trained else "random RRDBNet", "photos": photos}
+            "photo_model": "demo_x4", "photo_model_sha256": _preset_fingerprint("demo_x4"),
+            "photo_model_config": net.get_config(), "quality": quality,
+            "keras_evaluation": {n: keras_eval["images"][n]["keras"] for n in pairs}}
 
 
 def main():

@@ -3,9 +3,11 @@
 Not a test. Both sides: G = RRDBNet, D = the UNet discriminator (image score + score map),
 phi = VGG19 to conv5_4 (before ReLU, frozen; random weights: speed does not depend on them),
 Adam for G and D; the G loss is L1 + perceptual + RaGAN + score map + attention, then the D
-step on the detached SR, D called separately on HR and SR (official order, DESIGN 1.4).
+step on the detached SR, D called separately on HR and SR (the official order).
 Keras: `FASRGAN.train_on_batch` with `jit_compile=True` (TensorFlow + XLA). PyTorch: eager,
-written from the official code. Interleaved, best of N; XLA compile time reported apart.
+written from the official code. Interleaved, best of N; XLA compile time reported apart. Run
+twice, each in its own process: with XLA's defaults, and with
+`XLA_FLAGS=--xla_cpu_use_onednn=true` (XLA then hands its convolutions and matmuls to oneDNN).
 
     python benchmarks/bench_train_step.py [--quick] [--json results.json]
 """
@@ -83,9 +85,9 @@ def torch_step_fn(num_blocks, hr_size, lr, hr):
 
 def keras_gan(num_blocks, hr_size, jit_compile=True):
     from keras_fasrgan.losses import PerceptualLoss
-    from keras_fasrgan.models import FASRGAN
     from keras_fasrgan.models import RRDBNet
     from keras_fasrgan.models import UNetDiscriminator
+    from keras_fasrgan.trainers import FASRGAN
 
     gan = FASRGAN(RRDBNet(scale=4, num_blocks=num_blocks), UNetDiscriminator(input_size=hr_size),
                   perceptual_loss=PerceptualLoss(weights=None, preprocessing="torch"))
@@ -93,34 +95,59 @@ def keras_gan(num_blocks, hr_size, jit_compile=True):
     return gan
 
 
-def run(quick=False):
+# XLA's CPU backend runs convolutions with its own (Eigen) kernels unless told to use oneDNN.
+VARIANTS = {"default": "", "xla_onednn": "--xla_cpu_use_onednn=true"}
+
+
+def measure(num_blocks, batch, hr_size, repeats):
+    """The Keras XLA step against the PyTorch step, in this process."""
     import numpy as np
 
     from common import interleaved_best
 
-    s = QUICK if quick else FULL
     rng = np.random.default_rng(0)
-    hr = rng.random((s["batch"], s["hr"], s["hr"], 3)).astype(np.float32)
-    lr = hr.reshape(s["batch"], s["hr"] // 4, 4, s["hr"] // 4, 4, 3).mean(axis=(2, 4))
-    gan = keras_gan(s["num_blocks"], s["hr"])
+    hr = rng.random((batch, hr_size, hr_size, 3)).astype(np.float32)
+    lr = hr.reshape(batch, hr_size // 4, 4, hr_size // 4, 4, 3).mean(axis=(2, 4))
+    gan = keras_gan(num_blocks, hr_size)
     t = time.perf_counter()
     gan.train_on_batch(lr, hr)  # traces and XLA-compiles the step
     compile_seconds = time.perf_counter() - t
-    torch_step = torch_step_fn(s["num_blocks"], s["hr"], lr, hr)
+    torch_step = torch_step_fn(num_blocks, hr_size, lr, hr)
     times = interleaved_best({
         "pytorch_eager": torch_step,
         "pytorch_eager_1_thread": lambda: torch_step(1),
         "keras_tf_xla": lambda: gan.train_on_batch(lr, hr),
-    }, repeats=s["repeats"])
+    }, repeats=repeats)
     times["pytorch_best"] = min(times["pytorch_eager"], times["pytorch_eager_1_thread"])
-    return {"config": {k: v for k, v in s.items() if k != "repeats"}, "seconds": times,
-            "keras_compile_seconds": compile_seconds}
+    return {"seconds": times, "keras_compile_seconds": compile_seconds}
+
+
+def run(quick=False):
+    """Each variant of XLA_FLAGS in its own process (the flags are read once per process)."""
+    import json
+    import subprocess
+
+    s = QUICK if quick else FULL
+    args = [str(s[k]) for k in ("num_blocks", "batch", "hr", "repeats")]
+    variants = {}
+    for name, flags in VARIANTS.items():
+        env = dict(os.environ, XLA_FLAGS=(os.environ.get("XLA_FLAGS", "") + " " + flags).strip())
+        proc = subprocess.run([sys.executable, __file__, "--worker", *args], env=env,
+                              capture_output=True, text=True, check=False)
+        lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("{")]
+        variants[name] = (json.loads(lines[-1]) if lines and not proc.returncode
+                          else {"error": proc.stderr[-1500:]})
+        variants[name]["xla_flags"] = flags
+    if "error" in variants["default"]:
+        raise RuntimeError(variants["default"]["error"])
+    return {"config": {k: v for k, v in s.items() if k != "repeats"}, **variants["default"],
+            "variants": variants}
 
 
 def main():
     from common import bench_main
 
-    return bench_main(run, __doc__.splitlines()[0])
+    return bench_main(run, __doc__.splitlines()[0], worker=measure)
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""Shared pieces of the benchmarks: timing, peak FLOP/s, FLOP counts and PyTorch references.
+"""Shared pieces of the benchmarks: command line, timing, FLOP counts and PyTorch references.
 
 Not a test module. Timings are best-of-N with the candidates interleaved (A B A B ...), so a
 burst of load from other processes hits every candidate alike, and every figure is reported
@@ -8,8 +8,6 @@ as a ratio against a reference measured in the same run.
 import argparse
 import json
 import os
-import re
-import subprocess
 import time
 
 import numpy as np
@@ -68,81 +66,6 @@ def interleaved_best(candidates, repeats=3, warmup=1):
             fn()
             best[name] = min(best[name], time.perf_counter() - t)
     return best
-
-
-# ------------------------------------------------------------------------------------------
-# Peak FLOP/s
-# ------------------------------------------------------------------------------------------
-
-
-def measured_matmul_peak(n=2048, repeats=5, threads=None):
-    """float32 GFLOP/s of a big square matmul in PyTorch, NumPy and TensorFlow (the best is
-    the peak: OpenMP-based libraries collapse when other processes share the cores)."""
-    import torch
-
-    torch.set_num_threads(threads or os.cpu_count() or 1)
-    a = torch.randn(n, n)
-    b = torch.randn(n, n)
-    an, bn = a.numpy(), b.numpy()
-    candidates = {"torch": lambda: torch.mm(a, b), "numpy": lambda: an @ bn}
-    try:
-        import tensorflow as tf
-
-        at, bt = tf.constant(an), tf.constant(bn)
-        candidates["tensorflow"] = lambda: tf.linalg.matmul(at, bt).numpy()
-    except ImportError:
-        pass
-    times = interleaved_best(candidates, repeats=repeats)
-    flops = 2.0 * n**3
-    return {name: flops / t / 1e9 for name, t in times.items()}
-
-
-def lscpu():
-    try:
-        out = subprocess.run(["lscpu"], capture_output=True, text=True, check=False).stdout
-    except OSError:
-        return {}
-    info = {}
-    for line in out.splitlines():
-        key, _, value = line.partition(":")
-        info[key.strip()] = value.strip()
-    return info
-
-
-def theoretical_peak():
-    """`(GFLOP/s, explanation)` of the CPU's float32 FMA peak, from lscpu and /proc/cpuinfo.
-
-    FLOP per cycle per core: 64 with AVX-512 (two 512-bit FMA units assumed, as on Xeon
-    Scalable parts), 32 with AVX2 + FMA (two 256-bit units), 16 otherwise. The clock is the
-    highest of lscpu's "CPU max MHz" and /proc/cpuinfo's "cpu MHz" (a VM often hides turbo).
-    """
-    info = lscpu()
-    flags = info.get("Flags", "")
-    cores = os.cpu_count() or 1
-    if "avx512f" in flags.split():
-        per_cycle, isa = 64, "AVX-512, 2 FMA units assumed"
-    elif "avx2" in flags.split() and "fma" in flags.split():
-        per_cycle, isa = 32, "AVX2 + FMA, 2 FMA units"
-    else:
-        per_cycle, isa = 16, "SSE"
-    mhz = []
-    for key in ("CPU max MHz", "CPU MHz"):
-        try:
-            mhz.append(float(info[key]))
-        except (KeyError, ValueError):
-            pass
-    try:
-        with open("/proc/cpuinfo") as f:
-            mhz += [float(m) for m in re.findall(r"cpu MHz\s*:\s*([\d.]+)", f.read())]
-    except OSError:
-        pass
-    if not mhz:
-        return None, "clock unknown"
-    ghz = max(mhz) / 1000.0
-    peak = cores * per_cycle * ghz
-    text = (f"{cores} cores x {per_cycle} FLOP/cycle ({isa}) x {ghz:.2f} GHz = "
-            f"{peak:.0f} GFLOP/s ({info.get('Model name', 'unknown CPU')})")
-    return peak, text
 
 
 # ------------------------------------------------------------------------------------------

@@ -79,7 +79,6 @@ def run(quick=False):
 
     from common import interleaved_best
     from common import rrdbnet_flops
-    from common import theoretical_peak
     from keras_fasrgan.models import RRDBNet
 
     s = QUICK if quick else FULL
@@ -147,7 +146,6 @@ def run(quick=False):
             row["gflops"] = row["flop"] / sec / 1e9
         rows.append(row)
     rows.sort(key=lambda r: -r["seconds"])
-    peak, peak_text = theoretical_peak()
     return {
         "config": {"num_blocks": nb, "size": size, "filters": 64, "growth": 32},
         "model_flop": rrdbnet_flops(size, size, nb), "seconds": times,
@@ -155,12 +153,12 @@ def run(quick=False):
         "ceilings": {"big_conv": {"shape": f"256->256 @ {size}x{size}",
                                   "flop": 2.0 * 9 * 256 * 256 * size * size},
                      "matmul_2048": {"shape": "2048x2048", "flop": 2.0 * 2048**3}},
-        "theoretical_peak_gflops": peak, "theoretical_peak_text": peak_text, "rows": rows}
+        "rows": rows}
 
 
-def markdown_table(results):
-    """The profile as Markdown lines: one row per part, with its share of the kernel time."""
-    peak = results["theoretical_peak_gflops"]
+def markdown_table(results, peak):
+    """The profile as Markdown lines: one row per part, with its share of the kernel time
+    (`peak`: the theoretical GFLOP/s of the machine, or None)."""
     total = results["sum_of_kernels"]
 
     def pct(gf):

@@ -13,6 +13,9 @@ A spec is one of:
   (`{"scale": 4, "num_blocks": 23, ...}`);
 - an official PyTorch checkpoint `.pth` / `.pt`, converted on the fly by
   `keras_fasrgan.convert.load_checkpoint_as_model`;
+- a `.tflite` file (e.g. from `fasrgan export --format tflite`): a
+  `keras_fasrgan.inference.TFLiteModel`, which `upscale` and the engines run with LiteRT
+  (inference only: no Keras graph inside);
 - a preset name from `keras_fasrgan.presets`.
 """
 
@@ -20,7 +23,7 @@ import json
 import os
 
 
-MODEL_EXTENSIONS = (".keras", ".weights.h5", ".h5", ".pth", ".pt")
+MODEL_EXTENSIONS = (".keras", ".weights.h5", ".h5", ".pth", ".pt", ".tflite")
 
 
 class ModelLoadError(ValueError):
@@ -142,6 +145,17 @@ def _load_checkpoint(path):
         raise ModelLoadError(f"{path}: cannot convert the checkpoint ({e})") from None
 
 
+def _load_tflite(path):
+    from keras_fasrgan.export import ExportError
+    from keras_fasrgan.inference.tflite_model import TFLiteModel
+
+    try:
+        return TFLiteModel(path)
+    except (ExportError, OSError) as e:
+        message = str(e)
+        raise ModelLoadError(message if message.startswith(path) else f"{path}: {message}") from None
+
+
 def _check_preset(name):
     from keras_fasrgan import presets
 
@@ -203,11 +217,11 @@ def load_generator(spec):
 
     Args:
         spec: a `keras.Model`, a path to `.keras` / `.weights.h5` (+ JSON architecture) /
-            `.pth`, or a preset name (see the module docstring).
+            `.pth` / `.tflite`, or a preset name (see the module docstring).
 
     Returns:
         A Keras generator (e.g. `RRDBNet`) that maps RGB to RGB; for a saved trainer, its
-        `export_sr_model()`.
+        `export_sr_model()`; for a `.tflite` file, a `TFLiteModel`.
 
     Raises:
         ModelLoadError: missing file, unknown preset, weights without architecture, or a
@@ -220,7 +234,9 @@ def load_generator(spec):
     """
     import keras
 
-    if isinstance(spec, keras.Model):
+    from keras_fasrgan.inference.tflite_model import TFLiteModel
+
+    if isinstance(spec, (keras.Model, TFLiteModel)):
         return spec
     check_model_spec(spec)
     spec = os.fspath(spec)
@@ -231,6 +247,8 @@ def load_generator(spec):
         return _load_keras_file(spec)
     if lower.endswith((".weights.h5", ".h5")):
         return _load_weights_file(spec)
+    if lower.endswith(".tflite"):
+        return _load_tflite(spec)
     return _load_checkpoint(spec)
 
 

@@ -32,6 +32,13 @@ def rng():
     return np.random.default_rng(0)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _inference_cache(tmp_path_factory):
+    """The on-disk inference cache (TFLite conversions, engine probes) in a temporary folder,
+    shared by the whole session and its subprocesses, never the user's ~/.cache."""
+    os.environ["KERAS_FASRGAN_CACHE_DIR"] = str(tmp_path_factory.mktemp("inference-cache"))
+
+
 @pytest.fixture(autouse=True)
 def _seed():
     import keras

@@ -13,7 +13,7 @@ def add_parser(subparsers):
     )
     p.add_argument("--model", required=True, metavar="SPEC",
                    help=".keras (a generator or a trainer saved after fit), .weights.h5 "
-                        "(+ JSON architecture), .pth or a preset name")
+                        "(+ JSON architecture), .pth, .tflite or a preset name")
     p.add_argument("--hr", required=True, metavar="DIR", help="folder of HR images")
     p.add_argument("--lr", default=None, metavar="DIR",
                    help="folder of LR images (default: MATLAB bicubic of HR)")

@@ -26,7 +26,7 @@ def add_parser(subparsers):
     p.add_argument(
         "--model", required=True, metavar="SPEC",
         help="generator: .keras (a generator or a trainer saved after fit), .weights.h5 "
-             "(+ JSON architecture), .pth or a preset name",
+             "(+ JSON architecture), .pth, .tflite or a preset name",
     )
     p.add_argument(
         "--tile", type=int, default=DEFAULT_TILE, metavar="N",

@@ -4,6 +4,7 @@
 - `to_tflite(model, path, quantize=None | "float16" | "dynamic", input_shape=None)`.
 - `to_onnx(model, path)`: through Keras' own ONNX exporter.
 - `tflite_bytes`, `make_interpreter`, `run_tflite`, `tflite_op_names`: LiteRT helpers.
+- `tflite_quality(model, pairs)`: PSNR / SSIM of the float32, float16 and dynamic-range files.
 
 Every writer is atomic (built beside the target, then renamed) and refuses to replace an
 existing path unless `overwrite=True`.
@@ -11,6 +12,7 @@ existing path unless `overwrite=True`.
 
 from keras_fasrgan.export._paths import ExportError
 from keras_fasrgan.export.onnx import to_onnx
+from keras_fasrgan.export.quality import tflite_quality
 from keras_fasrgan.export.saved_model import to_saved_model
 from keras_fasrgan.export.tflite import make_interpreter
 from keras_fasrgan.export.tflite import run_tflite
@@ -24,6 +26,7 @@ __all__ = [
     "run_tflite",
     "tflite_bytes",
     "tflite_op_names",
+    "tflite_quality",
     "to_onnx",
     "to_saved_model",
     "to_tflite",

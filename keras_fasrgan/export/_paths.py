@@ -10,6 +10,17 @@ class ExportError(ValueError):
     """An export that cannot be done (existing target, unsupported backend, failed check)."""
 
 
+def check_keras_model(model):
+    """Raises `ExportError` unless `model` is a Keras model (a `.tflite` file loaded as a
+    `TFLiteModel` holds no Keras graph to export)."""
+    import keras
+
+    if not isinstance(model, keras.Model):
+        name = getattr(model, "name", type(model).__name__)
+        raise ExportError(f"{name} is not a Keras model ({type(model).__name__}); exports start "
+                          "from the Keras model (.keras, .weights.h5, .pth or a preset)")
+
+
 def check_target(path, overwrite):
     """Raises `ExportError` if `path` exists and `overwrite` is false."""
     path = os.fspath(path)

@@ -6,6 +6,7 @@ import numpy as np
 
 from keras_fasrgan.export._paths import ExportError
 from keras_fasrgan.export._paths import atomic_path
+from keras_fasrgan.export._paths import check_keras_model
 
 
 def to_onnx(model, path, opset_version=None, overwrite=False):
@@ -31,6 +32,7 @@ def to_onnx(model, path, opset_version=None, overwrite=False):
     """
     import keras
 
+    check_keras_model(model)
     path = os.fspath(path)
     if keras.backend.backend() == "tensorflow":
         try:

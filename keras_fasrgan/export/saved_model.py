@@ -4,6 +4,7 @@ import os
 
 from keras_fasrgan.export._paths import ExportError
 from keras_fasrgan.export._paths import atomic_path
+from keras_fasrgan.export._paths import check_keras_model
 
 
 def _check_tensorflow():
@@ -21,6 +22,7 @@ def export_saved_model_dir(model, path, input_shape=None):
     """
     import keras
 
+    check_keras_model(model)
     _check_tensorflow()
     channels = model.inputs[0].shape[-1] if getattr(model, "inputs", None) else 3
     if input_shape is None:

@@ -1,7 +1,7 @@
 """TFLite export (builtin ops only) and LiteRT helpers.
 
 Conversion goes Keras -> SavedModel -> `tf.lite.TFLiteConverter.from_saved_model`:
-`from_concrete_functions` on a Keras 3 model captured wrong weights (DESIGN.md section 3).
+`from_concrete_functions` on a Keras 3 model captured wrong weights (outputs off by 1e32).
 Only TFLite builtin ops are allowed (no Flex / SELECT_TF_OPS), so the file runs with the
 plain LiteRT runtime on CPU (XNNPACK) and mobile GPU delegates.
 """
@@ -13,6 +13,7 @@ import numpy as np
 
 from keras_fasrgan.export._paths import ExportError
 from keras_fasrgan.export._paths import atomic_path
+from keras_fasrgan.export._paths import check_keras_model
 from keras_fasrgan.export.saved_model import export_saved_model_dir
 
 QUANTIZE_MODES = (None, "float16", "dynamic")
@@ -37,6 +38,7 @@ def tflite_bytes(model, quantize=None, input_shape=None):
     """
     if quantize not in QUANTIZE_MODES:
         raise ExportError(f"quantize must be one of {QUANTIZE_MODES}, got {quantize!r}")
+    check_keras_model(model)
     import keras
 
     if keras.backend.backend() != "tensorflow":
@@ -121,14 +123,7 @@ def run_tflite(interpreter, x):
     x = np.ascontiguousarray(x, dtype=np.float32)
     detail = interpreter.get_input_details()[0]
     if tuple(detail["shape"]) != x.shape:
-        signature = tuple(detail.get("shape_signature", detail["shape"]))
-        fixed = [s for s, sig in zip(detail["shape"], signature) if sig != -1]
-        wanted = [s for s, sig in zip(x.shape, signature) if sig != -1]
-        if len(signature) != x.ndim or fixed != wanted:
-            raise ExportError(
-                f"input of shape {x.shape} does not fit the TFLite model's input "
-                f"{tuple(int(s) for s in signature)} (-1 = dynamic)"
-            )
+        check_input_shape(detail, x.shape)
         interpreter.resize_tensor_input(detail["index"], x.shape, strict=True)
         interpreter.allocate_tensors()
     elif not getattr(interpreter, "_fasrgan_allocated", False):
@@ -137,6 +132,23 @@ def run_tflite(interpreter, x):
     interpreter.set_tensor(detail["index"], x)
     interpreter.invoke()
     return interpreter.get_tensor(interpreter.get_output_details()[0]["index"])
+
+
+def check_input_shape(detail, shape):
+    """Raises `ExportError` unless `shape` fits an interpreter input (`get_input_details()`
+    entry): same rank, equal sizes where the model's signature is fixed (not -1).
+
+    Example:
+    >>> check_input_shape(interpreter.get_input_details()[0], (1, 64, 64, 3))  # doctest: +SKIP
+    """
+    signature = tuple(int(s) for s in detail.get("shape_signature", detail["shape"]))
+    fixed = [s for s, sig in zip(detail["shape"], signature) if sig != -1]
+    wanted = [s for s, sig in zip(shape, signature) if sig != -1]
+    if len(signature) != len(shape) or fixed != wanted:
+        raise ExportError(
+            f"input of shape {tuple(shape)} does not fit the TFLite model's input {signature} "
+            "(-1 = dynamic); with upscale, choose tile, tile_pad and batch_size to match it"
+        )
 
 
 def tflite_op_names(content):

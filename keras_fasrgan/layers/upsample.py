@@ -8,12 +8,13 @@ from keras import ops
 class NearestUpsample(keras.layers.Layer):
     """Nearest-neighbour upsampling by an integer factor, as `nn.Upsample(mode="nearest")`.
 
-    Written with concatenation and 4-D reshapes only, with the channel count as a Python int:
-    `f` copies side by side along channels, reshaped to width `W * f`, repeat each pixel
-    horizontally; `f` copies of each row along the width, reshaped to height `H * f`, repeat
-    the rows. Keras' `UpSampling2D` loses the static channel count when height and width are
-    dynamic, and a broadcast through 6-D views becomes a 6-D strided slice: TFLite's
-    builtin-only converter rejects both. This form converts to CONCATENATION + RESHAPE.
+    Written as `depth_to_space` of `f * f` copies of the input side by side along channels:
+    output pixel `(h * f + i, w * f + j)` takes copy `i * f + j` of input pixel `(h, w)`. No
+    shape is computed at run time, so TensorFlow Lite converts it to CONCATENATION +
+    DEPTH_TO_SPACE with static sizes, both delegated to XNNPACK: the whole network stays one
+    XNNPACK partition. (Keras' `UpSampling2D` loses the static channel count when height and
+    width are dynamic, and a reshape to a computed shape leaves SHAPE / RESHAPE nodes on
+    LiteRT's own kernels, splitting the XNNPACK graph.)
 
     Args:
         factor: integer upsampling factor (2 or 3 in RRDBNet).
@@ -29,13 +30,7 @@ class NearestUpsample(keras.layers.Layer):
 
     def call(self, x):
         f = self.factor
-        channels = x.shape[-1]
-        shape = ops.shape(x)
-        height, width = shape[1], shape[2]
-        x = ops.concatenate([x] * f, axis=-1)  # (B, H, W, f*C): each pixel f times
-        x = ops.reshape(x, (-1, height, width * f, channels))
-        x = ops.concatenate([x] * f, axis=2)  # (B, H, f*W*f, C): each row f times
-        return ops.reshape(x, (-1, height * f, width * f, channels))
+        return ops.depth_to_space(ops.concatenate([x] * (f * f), axis=-1), f)
 
     def compute_output_shape(self, input_shape):
         b, h, w, c = input_shape
