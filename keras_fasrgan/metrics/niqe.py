@@ -24,8 +24,10 @@ The pristine model ships with the package (`niqe_pris_params.npz`, BasicSR's con
 the MATLAB release's `modelparameters.mat`); another file (`.npz` or the `.mat`) can be passed.
 """
 
+import functools
 import math
 import os
+import warnings
 
 import numpy as np
 
@@ -111,6 +113,7 @@ def load_niqe_params(path=None):
 _GAM = np.arange(0.2, 10.001, 0.001)
 
 
+@functools.lru_cache(maxsize=1)
 def _r_gam():
     gamma = _scipy().special.gamma
     inv = 1.0 / _GAM
@@ -130,7 +133,10 @@ def estimate_aggd_param(block):
     """
     gamma = _scipy().special.gamma
     block = np.asarray(block, dtype=np.float64).ravel()
-    with np.errstate(divide="ignore", invalid="ignore"):
+    # A block without negative (or positive) values, such as a black area, gives NaN
+    # spreads, as in MATLAB; `niqe` skips them as MATLAB's nanmean and nancov do.
+    with np.errstate(divide="ignore", invalid="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
         left_std = np.sqrt(np.mean(block[block < 0] ** 2))
         right_std = np.sqrt(np.mean(block[block > 0] ** 2))
         gammahat = left_std / right_std
