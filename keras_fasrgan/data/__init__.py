@@ -24,6 +24,7 @@ from keras_fasrgan.data.imresize import modcrop
 from keras_fasrgan.data.paired_folder import PairedFolder
 from keras_fasrgan.data.paired_folder import paired_folder
 from keras_fasrgan.data.samples import SAMPLE_HELDOUT
+from keras_fasrgan.data.samples import SAMPLE_KINDS
 from keras_fasrgan.data.samples import SAMPLE_NAMES
 from keras_fasrgan.data.samples import SAMPLE_TRAIN
 from keras_fasrgan.data.samples import sample_dataset
@@ -35,6 +36,7 @@ __all__ = [
     "DatasetError",
     "PairedFolder",
     "SAMPLE_HELDOUT",
+    "SAMPLE_KINDS",
     "SAMPLE_NAMES",
     "SAMPLE_TRAIN",
     "bicubic_lr",
