@@ -156,6 +156,23 @@ def _check_scale_and_folders(scale, folders):
             raise CLIError(f"{what} {folder} does not exist or is not a folder")
 
 
+def check_writable_folder(folder, what):
+    """Raises `CLIError` unless `folder` is a writable folder or can be created as one.
+
+    Shared by `evaluate --figure` and `demo -o`; `what` names the argument in the message.
+    """
+    from keras_fasrgan.cli import CLIError
+
+    folder = os.path.abspath(folder)
+    if os.path.exists(folder) and not os.path.isdir(folder):
+        raise CLIError(f"{what}: {folder} exists and is not a folder")
+    existing = folder
+    while not os.path.exists(existing):  # the first existing ancestor must be a writable folder
+        existing = os.path.dirname(existing)
+    if not os.path.isdir(existing) or not os.access(existing, os.W_OK | os.X_OK):
+        raise CLIError(f"{what}: cannot write there ({existing} is not a writable folder)")
+
+
 def _check_figure_path(path):
     """Raises `CLIError` unless `path` has a figure extension and its folder can be made."""
     from keras_fasrgan.cli import CLIError
@@ -165,11 +182,7 @@ def _check_figure_path(path):
     if not path.lower().endswith(FIGURE_EXTENSIONS):
         raise CLIError(f"--figure {path}: the file name must end with one of "
                        f"{', '.join(FIGURE_EXTENSIONS)}")
-    folder = os.path.dirname(os.path.abspath(path))
-    while not os.path.exists(folder):  # the first existing ancestor must be a writable folder
-        folder = os.path.dirname(folder)
-    if not os.path.isdir(folder) or not os.access(folder, os.W_OK | os.X_OK):
-        raise CLIError(f"--figure {path}: cannot write there ({folder} is not a writable folder)")
+    check_writable_folder(os.path.dirname(os.path.abspath(path)), f"--figure {path}")
 
 
 def json_report(means, rows, errors, scale, y_channel):

@@ -213,7 +213,8 @@ def test_figure_path_is_checked_before_any_image_is_read(tmp_path, rng, capsys):
     blocker = tmp_path / "file.txt"
     blocker.write_text("a file where the figure's folder should be")
     sr_dir, hr_dir = str(tmp_path / "sr"), str(tmp_path / "hr")
-    for figure, message in ((blocker / "fig.png", "not a writable folder"),
+    for figure, message in ((blocker / "fig.png", "exists and is not a folder"),
+                            (blocker / "sub" / "fig.png", "not a writable folder"),
                             (tmp_path / "fig.xyz", "must end with one of"),
                             (tmp_path / "sr", "is a folder")):
         assert main(["evaluate", sr_dir, hr_dir, "--figure", str(figure)]) == 2
