@@ -13,8 +13,10 @@ what its models do on unseen photos of several kinds:
 The training photos are all in colour (grey photos would teach a model to desaturate). The
 held-out photos span the kinds in `SAMPLE_KINDS`: colour portrait, saturated colour, a dark
 background, smooth grey, sharp grey edges, grey texture. Grey photos are returned as RGB with
-three equal channels. (`cat` is the same picture as `chelsea` and `colorwheel` is synthetic:
-neither is offered.)
+three equal channels. `colorwheel` (370x371), scikit-image's synthetic chart of every hue
+from white to full saturation, is offered as a colour reference for training (the demo's GAN
+stage uses it); it is no photograph and in neither split. (`cat` is the same picture as
+`chelsea`, and is not offered.)
 """
 
 import numpy as np
@@ -35,6 +37,7 @@ SAMPLE_NAMES = (
     "camera",
     "gravel",
     "coins",
+    "colorwheel",
 )
 SAMPLE_TRAIN = (
     "chelsea",

@@ -42,6 +42,11 @@ def test_training_photos_are_colour_and_heldout_photos_span_kinds():
     assert held["retina"]["black"] > 0.2  # a dark background
     assert held["gravel"]["gradient"] > 12 > 2 > held["moon"]["gradient"]  # texture / smooth
     assert sample_images("astronaut")["astronaut"].shape == (512, 512, 3)
+    # the synthetic colour chart: available by name, in neither split, every hue saturated
+    wheel = sample_images("colorwheel")["colorwheel"]
+    assert "colorwheel" not in SAMPLE_TRAIN + SAMPLE_HELDOUT and wheel.shape == (370, 371, 3)
+    hues = skimage.color.rgb2hsv(wheel)
+    assert np.histogram(hues[..., 0][hues[..., 1] > 0.9], 12, (0, 1))[0].min() > 100
     with pytest.raises(ValueError, match="unknown sample"):
         sample_images(["cat"])
 
