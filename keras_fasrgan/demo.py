@@ -1,9 +1,9 @@
 """The main job: `fasrgan demo` / `make demo`.
 
 It shows what a FASRGAN stage is for: it trades a little PSNR for realism. Starting from the
-shipped `demo_fasrgan_x4` preset (the GAN stage of `scripts/train_demo_preset.py` run for an
-hour from the PSNR-oriented `demo_x4` preset), it fine-tunes briefly with the package's
-FASRGAN trainer on the built-in training photos (UNet discriminator with score map,
+shipped `demo_fasrgan_x4` preset (the GAN stage of `scripts/train_demo_preset.py`, 2500 steps
+from the PSNR-oriented `demo_x4` preset, half an hour of CPU), it fine-tunes briefly with the
+package's FASRGAN trainer on the built-in training photos (UNet discriminator with score map,
 fine-grained attention loss; the demo's recipe is `keras_fasrgan.demo_recipe`), then
 evaluates bicubic, `demo_x4`, the preset and the fine-tuned generator on held-out photos of
 several kinds that no model trained on: PSNR/SSIM (Y channel, border cropped: the paper's
@@ -234,7 +234,7 @@ def run_demo(
                          perceptual=perceptual, jit_compile=jit_compile, scale=SCALE)
     dataset = sample_dataset(DEMO_GAN_IMAGES, scale=SCALE, patch_size=patch_size,
                              batch_size=batch_size, seed=seed)
-    history = gan.fit(dataset, steps_per_epoch=gan_steps, epochs=1, verbose=verbose)
+    history = gan.fit(dataset, steps_per_epoch=gan_steps, epochs=1, shuffle=False, verbose=verbose)
     fasrgan_generator = gan.export_generator()
 
     _log(f"[3/4] Evaluating on held-out photos no model trained on: {', '.join(heldout)}")

@@ -162,7 +162,7 @@ def train_gan(args, heldout, log):
         # One seeded patch stream per chunk, so a resumed run sees the same data.
         data = sample_dataset(DEMO_GAN_IMAGES, scale=scale, patch_size=args.patch_size,
                               batch_size=args.batch_size, seed=args.seed * 100_003 + done)
-        history = gan.fit(data, steps_per_epoch=chunk, epochs=1, verbose=0)
+        history = gan.fit(data, steps_per_epoch=chunk, epochs=1, shuffle=False, verbose=0)
         done += chunk
         minutes += (time.time() - start) / 60
         losses = {k: round(float(v[-1]), 5) for k, v in history.history.items()}
