@@ -1,14 +1,19 @@
 """The main job: `fasrgan demo` / `make demo`.
 
-Starting from the shipped `demo_x4` preset (a small PSNR-oriented RRDBNet, see
-`keras_fasrgan.presets`), it runs a short FASRGAN stage on the built-in training photos
-(UNet discriminator with the fine-grained attention loss), evaluates both generators against
-MATLAB bicubic on held-out photos they never saw (PSNR/SSIM on Y, border cropped, the paper's
-protocol), and writes under the output folder:
+It shows what a FASRGAN stage is for: it trades a little PSNR for realism. Starting from the
+shipped `demo_fasrgan_x4` preset (the GAN stage of `scripts/train_demo_preset.py`, 2500 steps
+from the PSNR-oriented `demo_x4` preset, half an hour of CPU), it fine-tunes briefly with the
+package's FASRGAN trainer on the built-in training photos (UNet discriminator with score map,
+fine-grained attention loss; the demo's recipe is `keras_fasrgan.demo_recipe`), then
+evaluates bicubic, `demo_x4`, the preset and the fine-tuned generator on held-out photos of
+several kinds that no model trained on: PSNR/SSIM (Y channel, border cropped: the paper's
+protocol), NIQE (no-reference, lower is more natural) and the colour shift (largest
+per-channel difference of means against HR, in 8-bit levels). It writes under the output
+folder:
 
 - `fasrgan_generator.keras`: the generator after the GAN stage,
-- `metrics.json` and `metrics.md`: the table printed at the end,
-- `comparison.png`: LR | bicubic | PSNR model | FASRGAN | HR on a held-out photo, zoomed,
+- `metrics.json` and `metrics.md`: the tables printed at the end,
+- `comparison.png`: LR | bicubic | demo_x4 | FASRGAN | HR on a held-out photo, zoomed,
 - `<photo>_x4.png`: a held-out photo upscaled by the FASRGAN generator with tiles.
 
 Example:
@@ -23,8 +28,12 @@ import time
 import numpy as np
 
 SCALE = 4
-# Pixel weight of the demo's GAN stage when no VGG19 weights are available (see run_demo).
-NO_VGG_PIXEL_WEIGHT = 1.0
+PSNR_PRESET = "demo_x4"
+GAN_PRESET = "demo_fasrgan_x4"
+FIGURE_PHOTO = "coffee"
+# The first 40% of the fine-tuning steps train only the (fresh) discriminator.
+D_WARMUP_FRACTION = 0.4
+METRICS = ("psnr", "ssim", "niqe", "colour")
 
 
 def _log(message):
@@ -39,17 +48,44 @@ def _vgg_weights_available():
     return os.path.exists(os.path.join(keras_home, "models", KERAS_VGG19_NOTOP_FILE))
 
 
-def evaluate_generators(generators, pairs, scale=SCALE):
-    """PSNR/SSIM (Y, crop `scale`) of bicubic and each generator on `{name: (lr, hr)}` pairs
-    (e.g. `sample_pairs(SAMPLE_HELDOUT)`).
+def colour_shift(sr, hr):
+    """Largest per-channel difference between the means of `sr` and `hr`, in 8-bit levels.
 
-    Returns `{"images": {name: {model: {"psnr", "ssim"}}}, "mean": {model: {"psnr", "ssim"}}}`
-    and the SR outputs `{model: {name: uint8 image}}`.
+    Example:
+    >>> hr = np.zeros((4, 4, 3), np.uint8)
+    >>> colour_shift(hr + np.array([0, 3, 1], np.uint8), hr)
+    3.0
+    """
+    sr = np.asarray(sr, np.float64).reshape(-1, np.shape(sr)[-1])
+    hr = np.asarray(hr, np.float64).reshape(-1, np.shape(hr)[-1])
+    return float(np.max(np.abs(sr.mean(0) - hr.mean(0))))
+
+
+def image_metrics(sr, hr, scale=SCALE):
+    """PSNR/SSIM (Y, crop `scale`), NIQE of `sr` (crop `scale`) and its colour shift."""
+    from keras_fasrgan.metrics import niqe
+    from keras_fasrgan.metrics import psnr
+    from keras_fasrgan.metrics import ssim
+
+    return {
+        "psnr": round(psnr(sr, hr, crop_border=scale), 3),
+        "ssim": round(ssim(sr, hr, crop_border=scale), 4),
+        "niqe": round(niqe(sr, crop_border=scale), 3),
+        "colour": round(colour_shift(sr, hr), 2),
+    }
+
+
+def evaluate_generators(generators, pairs, scale=SCALE):
+    """Metrics of bicubic and each generator on `{name: (lr, hr)}` pairs (e.g.
+    `sample_pairs(SAMPLE_HELDOUT)`), with HR's own NIQE as the natural reference.
+
+    Returns `{"images": {name: {model: metrics}}, "mean": {model: metrics}}` (the mean's
+    `colour` is the worst photo's) and the SR outputs `{model: {name: uint8 image}}`.
+    Metrics: `psnr`, `ssim`, `niqe`, `colour` (see `image_metrics`).
     """
     from keras_fasrgan.data import imresize
     from keras_fasrgan.inference import upscale
-    from keras_fasrgan.metrics import psnr
-    from keras_fasrgan.metrics import ssim
+    from keras_fasrgan.metrics import niqe
 
     rows = {}
     outputs = {"bicubic": {}}
@@ -57,146 +93,183 @@ def evaluate_generators(generators, pairs, scale=SCALE):
         candidates = {"bicubic": imresize(lr, scale)}
         for label, model in generators.items():
             candidates[label] = upscale(model, lr, tile=128, tile_pad=16, engine="keras")
-        rows[name] = {}
+        rows[name] = {"HR": {"niqe": round(niqe(hr, crop_border=scale), 3)}}
         for label, sr in candidates.items():
             outputs.setdefault(label, {})[name] = sr
-            rows[name][label] = {
-                "psnr": round(psnr(sr, hr, crop_border=scale), 3),
-                "ssim": round(ssim(sr, hr, crop_border=scale), 4),
-            }
-    labels = list(next(iter(rows.values())))
-    mean = {
-        label: {
-            metric: round(float(np.mean([rows[n][label][metric] for n in rows])), 4)
-            for metric in ("psnr", "ssim")
+            rows[name][label] = image_metrics(sr, hr, scale)
+    mean = {}
+    for label in next(iter(rows.values())):
+        values = [rows[n][label] for n in rows]
+        mean[label] = {
+            m: round(float((np.max if m == "colour" else np.mean)([v[m] for v in values])), 4)
+            for m in METRICS if m in values[0]
         }
-        for label in labels
-    }
     return {"images": rows, "mean": mean}, outputs
 
 
-def metrics_table(metrics):
-    """The metrics as a markdown table: one row per model, PSNR / SSIM per photo and mean."""
+def _cell(value, digits):
+    return "-" if value is None else f"{value:.{digits}f}"
+
+
+def metrics_table(metrics, kinds=None):
+    """Markdown: the mean table (one row per model) and a per-photo table of PSNR / NIQE."""
     names = list(metrics["images"])
-    header = "| model | " + " | ".join(f"{n} PSNR / SSIM" for n in names) + " | mean PSNR / SSIM |"
-    lines = [header, "|" + "---|" * (len(names) + 2)]
-    for label, mean in metrics["mean"].items():
-        cells = [f"{metrics['images'][n][label]['psnr']:.2f} / {metrics['images'][n][label]['ssim']:.4f}" for n in names]
-        lines.append(f"| {label} | " + " | ".join(cells) + f" | {mean['psnr']:.2f} / {mean['ssim']:.4f} |")
+    lines = [
+        f"Mean over {len(names)} held-out photos (colour shift: worst photo, 8-bit levels; "
+        "NIQE: lower is more natural)",
+        "",
+        "| model | PSNR (dB) | SSIM | NIQE | colour shift |",
+        "|---|---|---|---|---|",
+    ]
+    for label, m in metrics["mean"].items():
+        lines.append(f"| {label} | {_cell(m.get('psnr'), 2)} | {_cell(m.get('ssim'), 4)} | "
+                     f"{_cell(m.get('niqe'), 2)} | {_cell(m.get('colour'), 2)} |")
+    labels = [label for label in metrics["mean"] if label != "HR"]
+    lines += ["", "PSNR (dB) / NIQE per photo", "",
+              "| photo | " + " | ".join(labels) + " | HR NIQE |",
+              "|" + "---|" * (len(labels) + 2)]
+    for name in names:
+        row = metrics["images"][name]
+        title = f"{name} ({kinds[name]})" if kinds and name in kinds else name
+        cells = [f"{row[label]['psnr']:.2f} / {row[label]['niqe']:.2f}" for label in labels]
+        lines.append(f"| {title} | " + " | ".join(cells) + f" | {row['HR']['niqe']:.2f} |")
     return "\n".join(lines)
+
+
+def summary(metrics, base, model, colour_bound=2.0):
+    """One paragraph comparing `model` with `base` in `metrics` (from `evaluate_generators`):
+    NIQE and PSNR of the means, and the worst colour shift against `colour_bound` levels.
+
+    Example:
+    >>> m = {"mean": {"a": {"psnr": 30.0, "niqe": 8.0, "colour": 0.5},
+    ...               "b": {"psnr": 29.0, "niqe": 7.5, "colour": 1.2}}}
+    >>> print(summary(m, "a", "b"))
+    b against a: NIQE 7.50 against 8.00 (more natural), PSNR -1.00 dB; colours within 1.20 levels of HR on every photo (bound 2).
+    """
+    a, b = metrics["mean"][base], metrics["mean"][model]
+    better = "more natural" if b["niqe"] < a["niqe"] else "not more natural"
+    colours = (f"colours within {b['colour']:.2f} levels of HR on every photo"
+               if b["colour"] <= colour_bound else
+               f"colours shifted by up to {b['colour']:.2f} levels")
+    return (f"{model} against {base}: NIQE {b['niqe']:.2f} against {a['niqe']:.2f} ({better}), "
+            f"PSNR {b['psnr'] - a['psnr']:+.2f} dB; {colours} (bound {colour_bound:g}).")
 
 
 def run_demo(
     output="fasrgan-demo",
     gan_steps=100,
-    batch_size=4,
-    patch_size=48,
-    learning_rate=1e-4,
+    batch_size=8,
+    patch_size=64,
+    learning_rate=5e-5,
+    d_learning_rate=1e-4,
     seed=0,
     vgg_weights="auto",
     jit_compile="auto",
-    loss_weights=None,
+    heldout=None,
     verbose=1,
 ):
     """Runs the demo end to end and returns its report (also written to `output`).
 
     Args:
         output: folder for the results (created).
-        gan_steps: FASRGAN iterations (one D and one G update each).
+        gan_steps: FASRGAN iterations of the fine-tuning: the first `D_WARMUP_FRACTION` train
+            only the fresh discriminator (the preset ships the generator only), then one D
+            and one G update each. The exported generator is the EMA of G's weights (decay
+            `DEMO_EMA_DECAY`, as the preset), so a brief fine-tuning moves it little.
         batch_size: GAN batch size.
-        patch_size: HR patch size, a multiple of 8; also the UNet discriminator's input size.
-        learning_rate: Adam learning rate of G and D (the paper's 1e-4).
-        seed: seed of the weights of D and of the patch stream.
-        vgg_weights: `"auto"` uses Keras' ImageNet VGG19 when it is in `~/.keras/models`
-            (the demo never downloads) and runs without the perceptual term otherwise;
-            `"imagenet"`, a path, or `None` force a choice.
+        patch_size: HR patch size, a multiple of 8; also the discriminator's input size.
+        learning_rate: Adam learning rate of G.
+        d_learning_rate: Adam learning rate of D.
+        seed: seed of the discriminator's weights and of the patch stream.
+        vgg_weights: `"auto"` adds Keras' ImageNet VGG19 perceptual loss when its file is in
+            `~/.keras/models` (the demo never downloads); `"imagenet"`, a path, or `None`
+            force a choice. The colour anchor is always there (see `demo_recipe`).
         jit_compile: passed to the trainer's `compile` ("auto": XLA on TensorFlow).
-        loss_weights: overrides of the paper's loss weights. Default: the paper's with the
-            perceptual loss; without VGG19 weights the pixel weight becomes
-            `NO_VGG_PIXEL_WEIGHT`, because the perceptual term is what anchors content and
-            brightness in the paper's recipe (with only 1e-2 L1 against the adversarial terms,
-            a short GAN stage drifts in brightness and loses several dB).
+        heldout: held-out photo names (default `SAMPLE_HELDOUT`).
         verbose: Keras progress bar (1) or silence (0).
     """
     import keras
 
     from keras_fasrgan.data import SAMPLE_HELDOUT
-    from keras_fasrgan.data import SAMPLE_TRAIN
+    from keras_fasrgan.data import SAMPLE_KINDS
     from keras_fasrgan.data import sample_dataset
     from keras_fasrgan.data import sample_pairs
+    from keras_fasrgan.demo_recipe import DEMO_GAN_IMAGES
+    from keras_fasrgan.demo_recipe import build_demo_gan
     from keras_fasrgan.inference import upscale
     from keras_fasrgan.losses import PerceptualLoss
-    from keras_fasrgan.models import FASRGAN
-    from keras_fasrgan.models import UNetDiscriminator
     from keras_fasrgan.presets import load_preset
     from keras_fasrgan.presets import preset_info
     from keras_fasrgan.utils import atomic_write
     from keras_fasrgan.utils import write_image
 
     start = time.time()
+    heldout = tuple(SAMPLE_HELDOUT if heldout is None else heldout)
     os.makedirs(output, exist_ok=True)
     keras.utils.set_random_seed(seed)
 
-    _log("[1/4] Loading the demo_x4 preset (small PSNR-oriented RRDBNet; not the paper's model)")
-    psnr_model = load_preset("demo_x4")
-    generator = load_preset("demo_x4")
-    info = preset_info("demo_x4")
+    _log(f"[1/4] Loading the presets {PSNR_PRESET} (PSNR-oriented) and {GAN_PRESET} (its GAN "
+         "stage); small demo models, not the paper's")
+    psnr_model = load_preset(PSNR_PRESET)
+    gan_preset = load_preset(GAN_PRESET)
+    generator = load_preset(GAN_PRESET)
+    info = preset_info(GAN_PRESET)
 
     if vgg_weights == "auto":
         vgg_weights = "imagenet" if _vgg_weights_available() else None
-    if vgg_weights is None:
-        _log(
-            "      VGG19 weights are not on this machine: the GAN stage runs without the "
-            "perceptual term.\n      For the full loss put vgg19_weights_tf_dim_ordering_tf_kernels_notop.h5 "
-            "in ~/.keras/models/ (or pass vgg_weights=PATH to a torchvision vgg19-dcbb9e9d.pth)."
-        )
-        perceptual = None
-        if loss_weights is None:
-            loss_weights = {"pixel": NO_VGG_PIXEL_WEIGHT}
-            _log(f"      Pixel (L1) weight {NO_VGG_PIXEL_WEIGHT} replaces the missing perceptual anchor.")
-    else:
-        perceptual = PerceptualLoss(weights=vgg_weights)
+    perceptual = None if vgg_weights is None else PerceptualLoss(weights=vgg_weights)
+    _log("      Demo recipe (keras_fasrgan.demo_recipe, not the paper's): UNet discriminator at "
+         "a quarter width, the\n      paper's adversarial/map/attention weights, a colour anchor "
+         "(L1 of 4x4 block and channel means) in the perceptual slot"
+         + (" plus VGG19" if perceptual is not None else
+            ";\n      no VGG19 term (to add it: fasrgan demo --vgg-weights PATH, or put "
+            "vgg19_weights_tf_dim_ordering_tf_kernels_notop.h5 in ~/.keras/models/)"))
 
-    _log(f"[2/4] FASRGAN stage: {gan_steps} steps, batch {batch_size}, HR patches {patch_size}, "
-         f"photos {', '.join(SAMPLE_TRAIN)}")
-    gan = FASRGAN(
-        generator,
-        UNetDiscriminator(input_size=patch_size),
-        perceptual_loss=perceptual,
-        loss_weights=loss_weights,
-    )
-    gan.compile(
-        g_optimizer=keras.optimizers.Adam(learning_rate, beta_1=0.9, beta_2=0.999),
-        d_optimizer=keras.optimizers.Adam(learning_rate, beta_1=0.9, beta_2=0.999),
-        jit_compile=jit_compile,
-    )
-    dataset = sample_dataset(SAMPLE_TRAIN, scale=SCALE, patch_size=patch_size,
+    warmup = int(D_WARMUP_FRACTION * gan_steps)
+    _log(f"[2/4] FASRGAN fine-tuning from {GAN_PRESET}: {gan_steps} steps ({warmup} of them "
+         f"discriminator only), batch {batch_size}, HR patches {patch_size}, photos "
+         f"{', '.join(DEMO_GAN_IMAGES)}")
+    gan = build_demo_gan(generator, patch_size, learning_rate=learning_rate,
+                         d_learning_rate=d_learning_rate, d_init_iters=warmup,
+                         perceptual=perceptual, jit_compile=jit_compile, scale=SCALE)
+    dataset = sample_dataset(DEMO_GAN_IMAGES, scale=SCALE, patch_size=patch_size,
                              batch_size=batch_size, seed=seed)
-    history = gan.fit(dataset, steps_per_epoch=gan_steps, epochs=1, verbose=verbose)
+    history = gan.fit(dataset, steps_per_epoch=gan_steps, epochs=1, shuffle=False, verbose=verbose)
     fasrgan_generator = gan.export_generator()
 
-    _log(f"[3/4] Evaluating on held-out photos never trained on: {', '.join(SAMPLE_HELDOUT)}")
-    models = {"demo_x4 (PSNR)": psnr_model, "FASRGAN": fasrgan_generator}
-    heldout = sample_pairs(SAMPLE_HELDOUT, SCALE)
-    metrics, outputs = evaluate_generators(models, heldout)
+    _log(f"[3/4] Evaluating on held-out photos no model trained on: {', '.join(heldout)}")
+    models = {f"{PSNR_PRESET} (PSNR)": psnr_model, f"{GAN_PRESET} (preset)": gan_preset,
+              "FASRGAN (demo)": fasrgan_generator}
+    pairs = sample_pairs(heldout, SCALE)
+    metrics, outputs = evaluate_generators(models, pairs)
 
     _log("[4/4] Writing results")
-    paths = {}
-    paths["model"] = os.path.join(output, "fasrgan_generator.keras")
+    paths = {"model": os.path.join(output, "fasrgan_generator.keras")}
     with atomic_write(paths["model"]) as tmp:
         fasrgan_generator.save(tmp)
-    table = metrics_table(metrics)
+    table = metrics_table(metrics, SAMPLE_KINDS) + "\n\n" + summary(
+        metrics, f"{PSNR_PRESET} (PSNR)", "FASRGAN (demo)")
+    final = {k: float(v[-1]) for k, v in history.history.items()}
+    final["colour_anchor"] = final.pop("perceptual")  # the slot holds the anchor (+ VGG19)
     report = {
-        "preset": {"name": "demo_x4", "description": info["description"]},
+        "presets": {PSNR_PRESET: preset_info(PSNR_PRESET)["description"],
+                    GAN_PRESET: info["description"]},
         "gan_stage": {
+            "start": GAN_PRESET,
             "steps": gan_steps,
+            "discriminator_only_steps": warmup,
             "batch_size": batch_size,
             "patch_size": patch_size,
-            "perceptual_loss": vgg_weights if perceptual is not None else None,
+            "learning_rate": learning_rate,
+            "d_learning_rate": d_learning_rate,
+            "ema_decay": gan.ema_decay,
+            "recipe": "keras_fasrgan.demo_recipe",
+            "perceptual_loss": "colour anchor" + ("" if perceptual is None else f" + VGG19 ({vgg_weights})"),
             "loss_weights": dict(gan.loss_weights),
-            "final_losses": {k: float(v[-1]) for k, v in history.history.items()},
+            "final_losses": final,
         },
         "heldout": metrics,
+        "kinds": {n: SAMPLE_KINDS.get(n, "") for n in heldout},
     }
     paths["metrics"] = os.path.join(output, "metrics.json")
     with atomic_write(paths["metrics"]) as tmp:
@@ -206,12 +279,12 @@ def run_demo(
     with atomic_write(paths["table"]) as tmp:
         with open(tmp, "w") as f:
             f.write(table + "\n")
-    paths["figure"] = _comparison(output, outputs, heldout, SAMPLE_HELDOUT[0])
+    figure_photo = FIGURE_PHOTO if FIGURE_PHOTO in pairs else heldout[0]
+    paths["figure"] = _comparison(output, outputs, pairs, figure_photo)
 
-    name = SAMPLE_HELDOUT[-1]
-    photo = heldout[name][1]  # the HR photo (already a multiple of the scale)
+    photo = pairs[figure_photo][1]  # the HR photo (already a multiple of the scale)
     upscaled = upscale(fasrgan_generator, photo, tile=128, tile_pad=16, progress=bool(verbose))
-    paths["upscaled"] = write_image(os.path.join(output, f"{name}_x{SCALE}.png"), upscaled)
+    paths["upscaled"] = write_image(os.path.join(output, f"{figure_photo}_x{SCALE}.png"), upscaled)
 
     report["paths"] = paths
     report["seconds"] = round(time.time() - start, 1)
@@ -229,11 +302,8 @@ def _comparison(output, outputs, pairs, name):
 
     lr, hr = pairs[name]
     path = os.path.join(output, "comparison.png")
-    comparison_figure(
-        lr,
-        outputs["FASRGAN"][name],
-        hr,
-        bicubic=outputs["bicubic"][name],
-        path=path,
-    )
+    psnr_label = f"{PSNR_PRESET} (PSNR)"
+    comparison_figure(lr, outputs["FASRGAN (demo)"][name], hr, bicubic=outputs["bicubic"][name],
+                      others={psnr_label: outputs[psnr_label][name]}, sr_label="FASRGAN (demo)",
+                      path=path)
     return path

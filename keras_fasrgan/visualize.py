@@ -44,7 +44,7 @@ def default_crop(shape, size=None):
 
 
 def comparison_figure(lr, sr, hr, bicubic=None, crop=None, path=None, titles=None,
-                      crop_border=None, dpi=100):
+                      crop_border=None, dpi=100, others=None, sr_label="SR"):
     """Builds (and optionally saves) a comparison figure.
 
     Top row: LR (nearest-neighbour enlarged to the HR size) | bicubic (if given) | SR | HR,
@@ -61,6 +61,9 @@ def comparison_figure(lr, sr, hr, bicubic=None, crop=None, path=None, titles=Non
         titles: optional list of panel titles replacing the defaults, in panel order.
         crop_border: border for the PSNR/SSIM in the titles; default `HR height // LR height`.
         dpi: resolution of the saved file.
+        others: optional `{label: image}` of more SR results (HR's size), shown and scored
+            between bicubic and `sr`.
+        sr_label: the title of `sr`'s panel.
 
     Returns:
         A `matplotlib.figure.Figure`.
@@ -88,7 +91,12 @@ def comparison_figure(lr, sr, hr, bicubic=None, crop=None, path=None, titles=Non
         if bic8.shape != hr8.shape:
             raise ValueError(f"bicubic shape {bic8.shape} differs from HR shape {hr8.shape}")
         panels.append(("Bicubic", bic8, True))
-    panels.append(("SR", sr8, True))
+    for label, image in (others or {}).items():
+        other8 = _to_uint8_rgb(image)
+        if other8.shape != hr8.shape:
+            raise ValueError(f"{label} shape {other8.shape} differs from HR shape {hr8.shape}")
+        panels.append((label, other8, True))
+    panels.append((sr_label, sr8, True))
     panels.append(("HR", hr8, False))
     names = []
     for name, image, scored in panels:

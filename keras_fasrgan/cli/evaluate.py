@@ -5,12 +5,17 @@ prefixes the SR stem, so `baby_FASRGAN.png` pairs with `baby.png`), crops `--sca
 border, and reports the Y-channel (BT.601) PSNR and SSIM per image and their means. When the
 sizes differ by less than the scale (HR not a multiple of the scale: the official scripts
 `modcrop` HR first), both images are cut to the common top-left region.
+
+`--json` prints one valid JSON object: an infinite PSNR (SR equal to HR) is written as `null`
+and explained in `"notes"`. Every argument is checked before the images are read.
 """
 
 import os
 import sys
 
 IMAGE_EXTENSIONS = (".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff", ".webp", ".ppm", ".pgm")
+# What `--figure` can write (matplotlib's Agg canvas).
+FIGURE_EXTENSIONS = (".png", ".jpg", ".jpeg", ".pdf", ".svg", ".tif", ".tiff", ".webp")
 
 
 def add_parser(subparsers):
@@ -24,8 +29,10 @@ def add_parser(subparsers):
     p.add_argument("--scale", type=int, default=4, help="scale factor = border cropped (default 4)")
     p.add_argument("--rgb", action="store_true", help="compare RGB channels instead of Y")
     p.add_argument("--json", action="store_true", help="print one JSON object on stdout")
-    p.add_argument("--niqe", metavar="PARAMS", help="also compute NIQE of each SR image "
-                   "(path of niqe_pris_params.npz)")
+    p.add_argument("--niqe", nargs="?", const="", default=None, metavar="PARAMS",
+                   help="also compute NIQE of each SR image (lower is better), with the shipped "
+                   "standard parameters or those of the file PARAMS (niqe_pris_params.npz or "
+                   "modelparameters.mat); put it after the folders")
     p.add_argument("--figure", metavar="OUT.png", help="write a comparison figure")
     p.add_argument("--figure-image", metavar="NAME",
                    help="image (stem) shown in --figure (default: the first one)")
@@ -152,6 +159,41 @@ def _check_scale_and_folders(scale, folders):
             raise CLIError(f"{what} {folder} does not exist or is not a folder")
 
 
+def _check_figure_path(path):
+    """Raises `CLIError` unless `path` has a figure extension and its folder can be made."""
+    from keras_fasrgan.cli import CLIError
+    from keras_fasrgan.cli.paths import check_writable
+
+    if os.path.isdir(path):
+        raise CLIError(f"--figure {path} is a folder; give a file name such as compare.png")
+    if not path.lower().endswith(FIGURE_EXTENSIONS):
+        raise CLIError(f"--figure {path}: the file name must end with one of "
+                       f"{', '.join(FIGURE_EXTENSIONS)}")
+    check_writable(os.path.dirname(os.path.abspath(path)), folder=True, what=f"--figure {path}")
+
+
+def json_report(means, rows, errors, scale, y_channel):
+    """The `--json` object; non-finite values (PSNR of SR == HR) become null, with a note."""
+    import math
+
+    notes = []
+
+    def finite(value, what):
+        if isinstance(value, float) and not math.isfinite(value):
+            notes.append(f"{what} is {value} (SR equals HR), written as null")
+            return None
+        return value
+
+    images = [{k: finite(v, f"{r['name']}: {k}") for k, v in r.items()} for r in rows]
+    report = {k: finite(v, f"mean {k}") for k, v in means.items()}
+    report.update({"images": images, "scale": scale, "y_channel": y_channel})
+    if errors:
+        report["failed"] = [{"name": n, "error": m} for n, m in errors]
+    if notes:
+        report["notes"] = notes
+    return report
+
+
 def run(args):
     import json
 
@@ -161,6 +203,8 @@ def run(args):
     from keras_fasrgan.utils import ImageReadError
 
     _check_scale_and_folders(args.scale, ((args.sr_dir, "SR folder"), (args.hr_dir, "HR folder")))
+    if args.figure:
+        _check_figure_path(args.figure)
     sr_files = list_images(args.sr_dir)
     hr_files = list_images(args.hr_dir)
     if not hr_files:
@@ -174,12 +218,14 @@ def run(args):
     for f in hr_unmatched:
         errors.append((_stem(f), f"{f}: no SR image with a matching name in {args.sr_dir}"))
 
+    if args.figure:
+        _figure_pair(args, pairs)  # an unknown --figure-image fails before any evaluation
     niqe_params = None
-    if args.niqe:
+    if args.niqe is not None:
         from keras_fasrgan.metrics import load_niqe_params
 
         try:
-            niqe_params = load_niqe_params(args.niqe)
+            niqe_params = load_niqe_params(args.niqe or None)
         except (FileNotFoundError, ValueError) as e:
             raise CLIError(str(e)) from None
 
@@ -198,10 +244,7 @@ def run(args):
     keys = ["psnr", "ssim"] + (["niqe"] if niqe_params is not None else [])
     means = {k: (float(np.mean([r[k] for r in rows])) if rows else None) for k in keys}
     if args.json:
-        report = {**means, "images": rows, "scale": args.scale, "y_channel": not args.rgb}
-        if errors:
-            report["failed"] = [{"name": n, "error": m} for n, m in errors]
-        print(json.dumps(report, allow_nan=True))
+        print(json.dumps(json_report(means, rows, errors, args.scale, not args.rgb), allow_nan=False))
     else:
         channel = "RGB" if args.rgb else "Y"
         header = f"{'image':<24} {'PSNR (dB)':>10} {'SSIM':>8}" + (f" {'NIQE':>8}" if niqe_params else "")
@@ -227,6 +270,21 @@ def run(args):
     return 1 if errors or not rows else 0
 
 
+def _figure_pair(args, pairs, failed=()):
+    """The `(name, sr, hr)` pair shown by `--figure`: `--figure-image` or the first one."""
+    from keras_fasrgan.cli import CLIError
+
+    candidates = [p for p in pairs if p[0] not in failed]
+    if args.figure_image:
+        want = os.path.splitext(os.path.basename(args.figure_image))[0]
+        candidates = [p for p in pairs if p[0] == want or _stem(p[1]) == want]
+        if not candidates:
+            raise CLIError(f"--figure-image {args.figure_image}: no image of that name to evaluate")
+    if not candidates:
+        raise CLIError("no image could be evaluated, so no figure was written")
+    return candidates[0]
+
+
 def _write_figure(args, pairs, errors):
     from keras_fasrgan.cli import CLIError
     from keras_fasrgan.data.imresize import imresize
@@ -234,16 +292,7 @@ def _write_figure(args, pairs, errors):
     from keras_fasrgan.utils import read_image
     from keras_fasrgan.visualize import comparison_figure
 
-    failed = {n for n, _ in errors}
-    candidates = [p for p in pairs if p[0] not in failed]
-    if args.figure_image:
-        want = os.path.splitext(os.path.basename(args.figure_image))[0]
-        candidates = [p for p in pairs if p[0] == want or _stem(p[1]) == want]
-        if not candidates:
-            raise CLIError(f"--figure-image {args.figure_image}: no evaluated image of that name")
-    if not candidates:
-        raise CLIError("no image could be evaluated, so no figure was written")
-    name, sr_path, hr_path = candidates[0]
+    name, sr_path, hr_path = _figure_pair(args, pairs, {n for n, _ in errors})
     try:
         sr = read_image(sr_path)
         hr = read_image(hr_path)

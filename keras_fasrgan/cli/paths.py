@@ -22,19 +22,24 @@ def nearest_existing(path):
     return path
 
 
-def check_writable(path, folder=False):
+def check_writable(path, folder=False, what=None):
     """Raises `CLIError` unless `path` can be written (a file, or a folder with `folder=True`).
 
     The folder that will hold it, or the nearest existing ancestor from which it would be
     created, must be a folder this process may write (`os.access`, which also sees read-only
-    file systems). Nothing is created.
+    file systems). Nothing is created. `what` names the argument in the message (default:
+    the path), e.g. `"-o out"` or `"--figure fig.png"`.
     """
+    name = what or path
+    if folder and os.path.exists(path) and not os.path.isdir(path):
+        raise CLIError(f"{name}: {os.path.abspath(path)} exists and is not a folder")
     target = path if folder else os.path.dirname(os.path.abspath(path))
     existing = nearest_existing(target)
     if not os.path.isdir(existing):
-        raise CLIError(f"{path}: cannot be written, {existing} is a file, not a folder")
+        raise CLIError(f"{name}: cannot be written, {existing} is a file, not a folder "
+                       "(not a writable folder)")
     if not os.access(existing, os.W_OK | os.X_OK):
-        raise CLIError(f"{path}: cannot be written, the folder {existing} is not writable")
+        raise CLIError(f"{name}: cannot be written, {existing} is not a writable folder")
 
 
 def check_model_spec(spec):

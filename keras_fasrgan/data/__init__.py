@@ -26,6 +26,7 @@ from keras_fasrgan.data.photo_folder import photo_dataset
 from keras_fasrgan.data.photo_folder import photo_pairs
 from keras_fasrgan.data.pipeline import pair_dataset
 from keras_fasrgan.data.samples import SAMPLE_HELDOUT
+from keras_fasrgan.data.samples import SAMPLE_KINDS
 from keras_fasrgan.data.samples import SAMPLE_NAMES
 from keras_fasrgan.data.samples import SAMPLE_TRAIN
 from keras_fasrgan.data.samples import sample_dataset
@@ -39,6 +40,7 @@ __all__ = [
     "DatasetError",
     "PairedFolder",
     "SAMPLE_HELDOUT",
+    "SAMPLE_KINDS",
     "SAMPLE_NAMES",
     "SAMPLE_TRAIN",
     "bicubic_lr",

@@ -202,7 +202,7 @@ def imresize_tf(image, scale=None, output_shape=None, antialiasing=True):
 
     With a static height and width, the MATLAB weights and indices are computed once in NumPy
     and embedded as constants (one gather and multiply-add per tap, float64, in the same
-    order as the NumPy version, so results are bit-identical). With a dynamic size it falls
+    order as the NumPy version, so results are bit-identical, eagerly and in graphs). With a dynamic size it falls
     back to the NumPy `imresize` through `tf.numpy_function`. Accepts `(H, W)`, `(H, W, C)` or a
     batch `(B, H, W, C)`; returns the input dtype (integers rounded and clipped per pass).
 
@@ -231,12 +231,17 @@ def imresize_tf(image, scale=None, output_shape=None, antialiasing=True):
         axis = hw_axes[axis]
         shape = [1] * x.shape.rank
         shape[axis] = weights.shape[0]
-        total = None
-        for k in range(weights.shape[1]):  # tap by tap: same summation order as NumPy
-            term = tf.gather(x, tf.constant(indices[:, k], tf.int64), axis=axis)
-            term = term * tf.constant(weights[:, k].reshape(shape))
-            total = term if total is None else total + term
-        x = total
+        taps = weights.shape[1]
+        index = tf.constant(indices.T, tf.int64)  # (taps, out)
+        weight = tf.constant(weights.T.reshape([taps] + shape))
+
+        def term(k, x=x, axis=axis, index=index, weight=weight):
+            return tf.gather(x, index[k], axis=axis) * weight[k]
+
+        # Tap by tap, in a loop: the same summation order as NumPy (and MATLAB). A chain of
+        # adds would be regrouped by Grappler's arithmetic optimizer in graphs (tf.data,
+        # tf.function), one ulp off, which flips a rounding tie every few thousand pixels.
+        x = tf.foldl(lambda total, k: total + term(k), tf.range(1, taps), initializer=term(0))
         if integer:
             x = tf.floor(tf.clip_by_value(x, 0.0, float(dtype.max)) + 0.5)
     return tf.cast(x, dtype)

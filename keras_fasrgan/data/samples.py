@@ -1,17 +1,22 @@
 """Built-in real photographs (bundled with scikit-image and matplotlib, available offline)
 for the demo, the docs and the tests.
 
-Color photographs only (`cat` is the same picture as `chelsea`, `colorwheel` is synthetic, and
-both are left out; grayscale photos would teach a model to desaturate). A fixed split keeps
-held-out photos that a demo model never trains on, so it can show that it beats bicubic on
-unseen images:
+A fixed split keeps held-out photos that no demo model ever trains on, so that the demo shows
+what its models do on unseen photos of several kinds:
 
     SAMPLE_TRAIN   = chelsea (cat, 300x451), rocket (427x640), immunohistochemistry (512x512),
                      hubble_deep_field (872x1000), motorcycle (500x741, scikit-image's
                      stereo pair, left view), grace_hopper (600x512, matplotlib's sample data)
-    SAMPLE_HELDOUT = astronaut (512x512), coffee (400x600)
+    SAMPLE_HELDOUT = astronaut (512x512), coffee (400x600), retina (1411x1411), moon,
+                     camera, gravel (512x512 each), coins (303x384)
 
-`retina` (1411x1411, mostly black background) is available by name but in neither split.
+The training photos are all in colour (grey photos would teach a model to desaturate). The
+held-out photos span the kinds in `SAMPLE_KINDS`: colour portrait, saturated colour, a dark
+background, smooth grey, sharp grey edges, grey texture. Grey photos are returned as RGB with
+three equal channels. `colorwheel` (370x371), scikit-image's synthetic chart of every hue
+from white to full saturation, is offered as a colour reference for training (the demo's GAN
+stage uses it); it is no photograph and in neither split. (`cat` is the same picture as
+`chelsea`, and is not offered.)
 """
 
 import numpy as np
@@ -28,6 +33,11 @@ SAMPLE_NAMES = (
     "retina",
     "motorcycle",
     "grace_hopper",
+    "moon",
+    "camera",
+    "gravel",
+    "coins",
+    "colorwheel",
 )
 SAMPLE_TRAIN = (
     "chelsea",
@@ -37,11 +47,21 @@ SAMPLE_TRAIN = (
     "motorcycle",
     "grace_hopper",
 )
-SAMPLE_HELDOUT = ("astronaut", "coffee")
+SAMPLE_HELDOUT = ("astronaut", "coffee", "retina", "moon", "camera", "gravel", "coins")
+# What each held-out photo tests.
+SAMPLE_KINDS = {
+    "astronaut": "colour portrait",
+    "coffee": "saturated colour",
+    "retina": "saturated red on a black background",
+    "moon": "smooth, grey, low contrast",
+    "camera": "grey, sharp edges",
+    "gravel": "grey texture",
+    "coins": "grey detail on a dark background",
+}
 
 
 def sample_images(names=None):
-    """Real color photographs as `{name: uint8 (H, W, 3) array}`.
+    """Real photographs as `{name: uint8 (H, W, 3) array}` (grey ones with equal channels).
 
     Args:
         names: a name or names from `SAMPLE_NAMES`; default `SAMPLE_TRAIN + SAMPLE_HELDOUT`.

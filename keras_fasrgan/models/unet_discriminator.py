@@ -30,6 +30,9 @@ class UNetDiscriminator(Network):
         input_size: side of the (square) input, a multiple of 8; the official one is 128.
         faithful_bn_epsilon: keep the official first-BatchNorm epsilon quirk (see
             `DoubleConv`).
+        filters: base width `f` (the official 64): encoder `f, 2f, 4f, 4f`, decoder
+            `2f, f, f`. A smaller width makes a lighter discriminator for small generators.
+        dense_units: width of the image head's hidden Dense layer (the official 1024).
 
     Example:
     >>> disc = UNetDiscriminator(input_size=32)
@@ -38,28 +41,29 @@ class UNetDiscriminator(Network):
     ((2, 1), (2, 32, 32, 3))
     """
 
-    def __init__(self, in_channels=3, input_size=128, faithful_bn_epsilon=True, **kwargs):
+    def __init__(self, in_channels=3, input_size=128, faithful_bn_epsilon=True, filters=64,
+                 dense_units=1024, **kwargs):
         if input_size % 8:
             raise ValueError(f"input_size must be a multiple of 8, got {input_size}")
-        eps = faithful_bn_epsilon
+        eps, f = faithful_bn_epsilon, int(filters)
         inputs = keras.Input(shape=(input_size, input_size, in_channels), name="image")
-        x1 = DoubleConv(64, eps, name="inc")(inputs)
-        x2 = DoubleConv(128, eps, name="down1")(keras.layers.MaxPooling2D(2, name="pool1")(x1))
-        x3 = DoubleConv(256, eps, name="down2")(keras.layers.MaxPooling2D(2, name="pool2")(x2))
-        x4 = DoubleConv(256, eps, name="down3")(keras.layers.MaxPooling2D(2, name="pool3")(x3))
+        x1 = DoubleConv(f, eps, name="inc")(inputs)
+        x2 = DoubleConv(2 * f, eps, name="down1")(keras.layers.MaxPooling2D(2, name="pool1")(x1))
+        x3 = DoubleConv(4 * f, eps, name="down2")(keras.layers.MaxPooling2D(2, name="pool2")(x2))
+        x4 = DoubleConv(4 * f, eps, name="down3")(keras.layers.MaxPooling2D(2, name="pool3")(x3))
 
         # Image score from the bottleneck.
         s = keras.layers.Flatten(name="flatten")(x4)
-        s = _dense(1024, "dense1")(s)
+        s = _dense(int(dense_units), "dense1")(s)
         s = keras.layers.LeakyReLU(0.2, name="lrelu_dense1")(s)
         score = _dense(1, "score")(s)
 
         # Per-pixel score map from the decoder; skip features first, upsampled second.
         y = x4
-        for name, skip, filters in (("up2", x3, 128), ("up3", x2, 64), ("up4", x1, 64)):
+        for name, skip, width in (("up2", x3, 2 * f), ("up3", x2, f), ("up4", x1, f)):
             y = BilinearUpsample(2, align_corners=True, name=f"{name}_resize")(y)
             y = keras.layers.Concatenate(name=f"{name}_concat")([skip, y])
-            y = DoubleConv(filters, eps, name=name)(y)
+            y = DoubleConv(width, eps, name=name)(y)
         score_map = keras.layers.Conv2D(
             3, 1, kernel_initializer=KaimingNormal(1.0), name="score_map"
         )(y)
@@ -70,6 +74,8 @@ class UNetDiscriminator(Network):
             in_channels=in_channels,
             input_size=input_size,
             faithful_bn_epsilon=faithful_bn_epsilon,
+            filters=f,
+            dense_units=int(dense_units),
         )
 
 

@@ -1,6 +1,7 @@
-"""MATLAB bicubic `imresize`: checked against an independent per-output-pixel implementation
-written here from MATLAB's formulas (imresize.m: contributions, cubic, index mirroring, order
-of dimensions, class-preserving passes), and against known properties."""
+"""MATLAB bicubic `imresize`: checked against real MATLAB outputs (Set14 baboon resized by
+MATLAB R2017b), against an independent per-output-pixel implementation written here from
+MATLAB's formulas (imresize.m: contributions, cubic, index mirroring, order of dimensions,
+class-preserving passes), and against known properties."""
 
 import math
 
@@ -10,6 +11,8 @@ import pytest
 from keras_fasrgan.data.imresize import bicubic_lr
 from keras_fasrgan.data.imresize import imresize
 from keras_fasrgan.data.imresize import modcrop
+from keras_fasrgan.utils import read_image
+from conftest import shared_data
 
 
 # ---- independent reference: plain Python loops, one output pixel at a time ----------------
@@ -73,6 +76,42 @@ def _image(rng, shape, dtype):
     if dtype == np.uint16:
         return rng.integers(0, 65536, shape, dtype=np.uint16)
     return rng.random(shape).astype(dtype)
+
+
+# ---- real MATLAB outputs ------------------------------------------------------------------
+# `imwrite(imresize(im2double(baboon), scale, 'bicubic'), file)`: computed on the double image,
+# rounded to uint8 once by imwrite (im2uint8: round(255 x), saturated).
+MATLAB_FILES = {"down_x2": 1 / 2, "down_x3": 1 / 3, "down_x4": 1 / 4, "up_x2": 2}
+
+
+def _baboon():
+    return read_image(shared_data("matlab", "baboon.png"))
+
+
+def _matlab_output(name):
+    return read_image(shared_data("matlab", f"baboon_{name}_matlab.png"))
+
+
+def _im2uint8(x):
+    return np.floor(np.clip(x, 0.0, 1.0) * 255.0 + 0.5).astype(np.uint8)
+
+
+@pytest.mark.multi_backend
+@pytest.mark.parametrize("name", sorted(MATLAB_FILES))
+def test_equals_real_matlab_outputs(name):
+    baboon, expected = _baboon(), _matlab_output(name)
+    out = _im2uint8(imresize(baboon.astype(np.float64) / 255.0, MATLAB_FILES[name]))
+    assert out.shape == expected.shape
+    np.testing.assert_array_equal(out, expected)  # every pixel, every channel: 0 levels apart
+
+
+@pytest.mark.multi_backend
+@pytest.mark.parametrize("name", ["down_x2", "down_x3", "down_x4"])
+def test_uint8_input_rounds_per_pass_so_differs_from_the_double_files_by_one_level(name):
+    # MATLAB's imresize on a uint8 image returns uint8 from each 1-D pass (rounded twice);
+    # the files were made from the double image (rounded once): at most one level apart.
+    diff = imresize(_baboon(), MATLAB_FILES[name]).astype(int) - _matlab_output(name)
+    assert np.abs(diff).max() == 1
 
 
 # ---- tests --------------------------------------------------------------------------------
@@ -212,9 +251,22 @@ def test_imresize_tf_is_bit_identical(dtype):
     for scale in (0.25, 1 / 3, 2):
         np.testing.assert_array_equal(imresize_tf(tf.constant(img), scale).numpy(),
                                       imresize(img, scale))
+        graph = tf.function(lambda x, s=scale: imresize_tf(x, s))  # Grappler-optimised
+        np.testing.assert_array_equal(graph(tf.constant(img)).numpy(), imresize(img, scale))
     batch = np.stack([img, img[::-1]])
     out = imresize_tf(batch, 0.25).numpy()
     np.testing.assert_array_equal(out[1], imresize(img[::-1], 0.25))
+
+
+def test_imresize_tf_in_tf_data_equals_real_matlab_outputs():
+    import tensorflow as tf
+
+    from keras_fasrgan.data.imresize import imresize_tf
+
+    baboon = tf.data.Dataset.from_tensors(_baboon().astype(np.float64) / 255.0)
+    for name, scale in MATLAB_FILES.items():
+        out = next(iter(baboon.map(lambda x, s=scale: imresize_tf(x, s)))).numpy()
+        np.testing.assert_array_equal(_im2uint8(out), _matlab_output(name), err_msg=name)
 
 
 def test_imresize_tf_in_tf_data_static_and_dynamic():

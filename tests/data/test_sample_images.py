@@ -2,9 +2,11 @@
 
 import numpy as np
 import pytest
+import skimage.color
 from _patch_search import match_patch
 
 from keras_fasrgan.data import SAMPLE_HELDOUT
+from keras_fasrgan.data import SAMPLE_KINDS
 from keras_fasrgan.data import SAMPLE_NAMES
 from keras_fasrgan.data import SAMPLE_TRAIN
 from keras_fasrgan.data import bicubic_lr
@@ -13,18 +15,38 @@ from keras_fasrgan.data import sample_pairs
 
 
 @pytest.mark.multi_backend
-def test_sample_images_are_real_color_photos():
+def test_training_photos_are_colour_and_heldout_photos_span_kinds():
     images = sample_images()
     assert tuple(images) == SAMPLE_TRAIN + SAMPLE_HELDOUT
     assert not set(SAMPLE_TRAIN) & set(SAMPLE_HELDOUT)
     assert set(SAMPLE_TRAIN + SAMPLE_HELDOUT) <= set(SAMPLE_NAMES)
+    assert set(SAMPLE_KINDS) == set(SAMPLE_HELDOUT)
+    stats = {}
     for name, image in images.items():
         assert image.dtype == np.uint8 and image.ndim == 3 and image.shape[-1] == 3, name
         assert min(image.shape[:2]) >= 256, name
-        assert image.std() > 20, name  # a photograph, not a flat image
-        # color: the channels differ
-        assert np.abs(image[..., 0].astype(int) - image[..., 2]).mean() > 5, name
+        assert image.std() > 10, name  # a photograph, not a flat image (moon: low contrast)
+        y = image.astype(float).mean(-1)
+        stats[name] = {
+            "colour": np.abs(image[..., 0].astype(int) - image[..., 2]).mean(),
+            "black": np.mean(y < 20),
+            "gradient": np.abs(np.diff(y, axis=1)).mean(),
+        }
+    for name in SAMPLE_TRAIN:  # colour: the channels differ
+        assert stats[name]["colour"] > 5, name
+    held = {n: stats[n] for n in SAMPLE_HELDOUT}
+    grey = [n for n, s in held.items() if s["colour"] == 0]
+    assert {"moon", "camera", "gravel", "coins"} == set(grey)
+    for name in ("coffee", "retina"):  # saturated colour
+        assert skimage.color.rgb2hsv(images[name][::4, ::4])[..., 1].mean() > 0.6, name
+    assert held["retina"]["black"] > 0.2  # a dark background
+    assert held["gravel"]["gradient"] > 12 > 2 > held["moon"]["gradient"]  # texture / smooth
     assert sample_images("astronaut")["astronaut"].shape == (512, 512, 3)
+    # the synthetic colour chart: available by name, in neither split, every hue saturated
+    wheel = sample_images("colorwheel")["colorwheel"]
+    assert "colorwheel" not in SAMPLE_TRAIN + SAMPLE_HELDOUT and wheel.shape == (370, 371, 3)
+    hues = skimage.color.rgb2hsv(wheel)
+    assert np.histogram(hues[..., 0][hues[..., 1] > 0.9], 12, (0, 1))[0].min() > 100
     with pytest.raises(ValueError, match="unknown sample"):
         sample_images(["cat"])
 

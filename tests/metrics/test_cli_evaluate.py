@@ -153,3 +153,96 @@ def test_figure_and_niqe(tmp_path, capsys):
     assert main(["evaluate", str(shared_data("set5", "SR", "FASRGAN")), str(shared_data("set5", "HR")),
                  "--niqe", str(tmp_path / "none.npz")]) == 2
     assert "niqe_pris_params.npz" in capsys.readouterr().err
+
+
+def _strict_json(text):
+    """`json.loads` that rejects the non-JSON constants Python writes (Infinity, NaN)."""
+    def refuse(name):
+        raise ValueError(f"not JSON: {name}")
+
+    return json.loads(text, parse_constant=refuse)
+
+
+def test_json_stays_valid_when_sr_equals_hr(tmp_path, rng, capsys):
+    _, hr = _sr_hr_folders(tmp_path, rng, "same.png", "same.png")
+    write_image(tmp_path / "sr" / "same.png", hr)  # SR identical to HR: infinite PSNR
+    write_image(tmp_path / "hr" / "other.png", hr)
+    sr_other, _ = _images(rng)
+    write_image(tmp_path / "sr" / "other.png", sr_other)
+    assert main(["evaluate", str(tmp_path / "sr"), str(tmp_path / "hr"), "--json"]) == 0
+    report = _strict_json(capsys.readouterr().out)
+    by = {r["name"]: r for r in report["images"]}
+    assert by["same"]["psnr"] is None and by["same"]["ssim"] == 1.0
+    assert np.isfinite(by["other"]["psnr"])
+    assert report["psnr"] is None  # the mean is infinite too
+    assert any("same: psnr" in n and "null" in n for n in report["notes"])
+
+
+def _photo_folders(root):
+    """SR/HR folders of two real photos (200x200 crops, SR = HR plus noise): NIQE needs blocks."""
+    import skimage.data
+
+    (root / "sr").mkdir()
+    (root / "hr").mkdir()
+    noise = np.random.default_rng(0).normal(0, 6, (200, 200, 3))
+    for name, image in (("astronaut", skimage.data.astronaut()), ("coffee", skimage.data.coffee())):
+        hr = image[:200, :200]
+        write_image(root / "hr" / f"{name}.png", hr)
+        write_image(root / "sr" / f"{name}.png", np.clip(hr + noise, 0, 255).round().astype(np.uint8))
+
+
+def test_niqe_without_a_path_uses_the_shipped_parameters(tmp_path, capsys):
+    from keras_fasrgan.metrics import niqe
+    from keras_fasrgan.metrics.niqe import DEFAULT_PARAMS
+
+    _photo_folders(tmp_path)
+    sr_dir, hr_dir = str(tmp_path / "sr"), str(tmp_path / "hr")
+    assert main(["evaluate", sr_dir, hr_dir, "--json", "--niqe"]) == 0
+    report = _strict_json(capsys.readouterr().out)
+    for r in report["images"]:
+        sr = read_image(tmp_path / "sr" / f"{r['name']}.png")
+        assert r["niqe"] == pytest.approx(niqe(sr, crop_border=4), abs=1e-12)
+    assert main(["evaluate", sr_dir, hr_dir, "--json", "--niqe", DEFAULT_PARAMS]) == 0
+    assert _strict_json(capsys.readouterr().out)["niqe"] == pytest.approx(report["niqe"], abs=1e-12)
+    assert main(["evaluate", sr_dir, hr_dir, "--niqe"]) == 0
+    assert "NIQE" in capsys.readouterr().out
+
+
+def test_figure_path_is_checked_before_any_image_is_read(tmp_path, rng, capsys):
+    _sr_hr_folders(tmp_path, rng, "a.png", "a.png")
+    blocker = tmp_path / "file.txt"
+    blocker.write_text("a file where the figure's folder should be")
+    sr_dir, hr_dir = str(tmp_path / "sr"), str(tmp_path / "hr")
+    for figure, message in ((blocker / "fig.png", "exists and is not a folder"),
+                            (blocker / "sub" / "fig.png", "not a writable folder"),
+                            (tmp_path / "fig.xyz", "must end with one of"),
+                            (tmp_path / "sr", "is a folder")):
+        assert main(["evaluate", sr_dir, hr_dir, "--figure", str(figure)]) == 2
+        captured = capsys.readouterr()
+        assert message in captured.err and "Traceback" not in captured.err
+        assert captured.out == ""  # nothing was evaluated
+    assert main(["evaluate", sr_dir, hr_dir, "--figure", str(tmp_path / "f.png"),
+                 "--figure-image", "nothing"]) == 2
+    assert capsys.readouterr().out == ""
+    assert blocker.read_text().startswith("a file")
+
+
+def test_evaluate_imports_no_tensorflow(tmp_path, rng):
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    _sr_hr_folders(tmp_path, rng, "a.png", "a.png")
+    code = (
+        "import sys; from keras_fasrgan_cli import main; "  # the console script's entry
+        f"code = main(['evaluate', {str(tmp_path / 'sr')!r}, {str(tmp_path / 'hr')!r}, '--json', "
+        f"'--figure', {str(tmp_path / 'f.png')!r}]); "
+        "print(sorted(m for m in ('tensorflow', 'keras', 'torch', 'jax') if m in sys.modules)); "
+        "sys.exit(code)"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
+                          timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip().splitlines()[-1] == "[]"
+    assert (tmp_path / "f.png").exists()

@@ -1,4 +1,5 @@
-"""NIQE: feature fitting checked independently, score properties on a real photo."""
+"""NIQE: MATLAB's score of baboon, feature fitting checked independently, score properties on
+a real photo, the shipped parameters."""
 
 import numpy as np
 import pytest
@@ -9,17 +10,34 @@ from scipy.special import gamma
 from keras_fasrgan.metrics import load_niqe_params
 from keras_fasrgan.metrics import niqe
 from keras_fasrgan.metrics import perceptual_index
+from keras_fasrgan.metrics.niqe import DEFAULT_PARAMS
 from keras_fasrgan.metrics.niqe import compute_features
 from keras_fasrgan.metrics.niqe import estimate_aggd_param
 from keras_fasrgan.metrics.niqe import mscn
+from keras_fasrgan.utils import read_image
 from conftest import shared_data
 
 pytestmark = pytest.mark.multi_backend  # NumPy/SciPy only
 
 
+# MATLAB R2021a, official NIQE release, on Set14 baboon's Y channel (rgb2ycbcr, rounded).
+MATLAB_BABOON_NIQE = 5.72957338
+
+
 @pytest.fixture(scope="module")
 def params():
-    return load_niqe_params(shared_data("metrics", "niqe_pris_params.npz"))
+    return load_niqe_params()  # the shipped file
+
+
+def test_matches_matlab_on_baboon():
+    image = read_image(shared_data("matlab", "baboon.png"))
+    assert niqe(image) == pytest.approx(MATLAB_BABOON_NIQE, abs=1e-5)
+
+
+def test_shipped_params_are_the_standard_file(params):
+    with np.load(shared_data("metrics", "niqe_pris_params.npz")) as reference:
+        for key in ("mu_pris_param", "cov_pris_param", "gaussian_window"):
+            np.testing.assert_array_equal(params[key], reference[key].reshape(params[key].shape))
 
 
 @pytest.fixture(scope="module")
@@ -67,6 +85,22 @@ def test_asymmetric_fit_recovers_an_aggd():
     assert beta_l == pytest.approx(left * np.sqrt(2), rel=0.05)
 
 
+def test_flat_neighbourhoods_give_exact_zeros(params):
+    # A flat 7x7 neighbourhood has I - mu = 0 exactly; a floating-point window sum is a few
+    # ulps off, and that sign-carrying residue would count as a sample in the AGGD fit.
+    rng = np.random.default_rng(3)
+    image = rng.integers(0, 256, (48, 48)).astype(np.float64)
+    image[10:30, 5:40] = 137.0
+    coeffs = mscn(image, params["gaussian_window"])
+    assert np.all(coeffs[13:27, 8:37] == 0.0)  # pixels whose whole window is flat
+    assert np.count_nonzero(coeffs[:8]) == coeffs[:8].size  # textured pixels: no zero
+    alpha, beta_l, beta_r = estimate_aggd_param(coeffs)
+    nonflat = coeffs[coeffs != 0]
+    ref_l = np.sqrt(np.mean(nonflat[nonflat < 0] ** 2))
+    factor = np.sqrt(gamma(1 / alpha) / gamma(3 / alpha))
+    assert beta_l == pytest.approx(ref_l * factor, rel=1e-12)
+
+
 def test_mscn_and_features_independent_recomputation(astronaut, params):
     y = np.round(16 + astronaut.astype(np.float64) / 255 @ np.array([65.481, 128.553, 24.966]))
     block = y[:96, :96]
@@ -106,8 +140,9 @@ def test_niqe_properties_on_a_real_photo(astronaut, params):
     noisy = np.clip(astronaut + noise, 0, 255).round().astype(np.uint8)
     assert niqe(blurred, params) > sharp + 1.0
     assert niqe(noisy, params) > sharp + 1.0
-    # the path form, float input and a border crop work too
-    path = shared_data("metrics", "niqe_pris_params.npz")
+    # the path form (default: the shipped file), float input and a border crop work too
+    path = DEFAULT_PARAMS
+    assert niqe(astronaut) == sharp
     assert niqe(astronaut / 255.0, path) == pytest.approx(sharp, abs=1e-9)
     assert niqe(np.pad(astronaut, ((4, 4), (4, 4), (0, 0))), path, crop_border=4) == pytest.approx(sharp)
 

@@ -47,3 +47,15 @@ def test_without_bicubic_custom_titles_and_errors(rng):
         comparison_figure(lr, sr, hr, titles=["x"])
     with pytest.raises(ValueError, match="crop"):
         comparison_figure(lr, sr, hr, crop=(100, 0, 4, 4))
+
+
+def test_other_results_between_bicubic_and_sr(rng):
+    lr, sr, hr, bic = _images(rng)
+    psnr_model = np.clip(hr.astype(int) + 3, 0, 255).astype(np.uint8)
+    fig = comparison_figure(lr, sr, hr, bicubic=bic, others={"PSNR model": psnr_model},
+                            sr_label="FASRGAN")
+    titles = [a.get_title() for a in fig.get_axes() if a.get_title()]
+    assert [t.split("\n")[0] for t in titles] == ["LR (nearest)", "Bicubic", "PSNR model", "FASRGAN", "HR"]
+    assert f"{psnr(psnr_model, hr, 4):.2f} dB" in titles[2]
+    with pytest.raises(ValueError, match="PSNR model shape"):
+        comparison_figure(lr, sr, hr, others={"PSNR model": psnr_model[:32]})

@@ -98,3 +98,14 @@ def test_matches_independent_torch_forward(rng, float64):
             np.testing.assert_allclose(
                 keras.ops.convert_to_numpy(a), e, atol=1e-5, err_msg=f"{name}, training={training}"
             )
+
+
+def test_width_options(rng, tmp_path):
+    # A lighter discriminator for small generators: base width f and the head's Dense width.
+    disc = UNetDiscriminator(input_size=16, filters=8, dense_units=32, faithful_bn_epsilon=False)
+    assert disc.get_layer("inc").conv1.kernel.shape[-1] == 8
+    assert disc.get_layer("down3").conv2.kernel.shape[-1] == 32
+    assert disc.get_layer("up2").conv1.kernel.shape[2] == 64  # skip 4f + upsampled 4f
+    assert disc.get_layer("dense1").kernel.shape == (2 * 2 * 32, 32)
+    loaded = assert_keras_round_trip(disc, rng.random((2, 16, 16, 3)).astype("float32"), tmp_path)
+    assert loaded.get_config()["filters"] == 8 and loaded.get_config()["dense_units"] == 32

@@ -1,0 +1,183 @@
+"""The demo's GAN recipe: the package's FASRGAN trainer, scaled to a small generator on a CPU.
+
+`fasrgan demo` and `scripts/train_demo_preset.py --stage gan` (which made the
+`demo_fasrgan_x4` preset) train with `keras_fasrgan.models.FASRGAN`: the UNet discriminator
+with an image score and a per-pixel score map, the fine-grained attention loss, the paper's
+adversarial, score-map and attention weights. What differs from the paper's recipe, because a
+demo runs for minutes on a CPU without downloading anything:
+
+- **discriminator**: the paper's UNet at a quarter of its width (`filters=16`, a 256-unit
+  hidden Dense layer, standard BatchNorm epsilon). At full width it costs about 30 times the
+  small demo generator per step; at a quarter, about as much.
+- **content anchor**: the paper anchors content with VGG19 features (weight 1.0) and a 1e-2
+  L1 term. VGG19 weights are not part of the package and the demo never downloads them, so
+  the trainer's perceptual slot holds `ColourAnchorLoss`: 5 times the L1 distance between
+  SR and HR averaged over `scale x scale` blocks (their colours at the LR scale), plus 10
+  times the L1 distance between their per-image channel means. The second term matters
+  because the discriminator cannot see a colour cast: it is called on a real and on a fake
+  batch separately (as the paper's code), and its BatchNorm layers remove each batch's mean,
+  so nothing but the anchor stops the generator from drifting in colour and brightness (a
+  GAN stage without it shifts the colours of photos unlike its training set by several
+  levels). The anchor leaves
+  the detail inside each block to the adversarial terms. With VGG19 weights, the perceptual
+  loss is added to the anchor.
+- **colour chart**: the GAN stage also trains on scikit-image's `colorwheel`, a synthetic
+  chart of every hue from white to full saturation (one patch in seven), so that the colour
+  anchor also covers saturated colours, which the six training photos barely have: without
+  it, a 2500-step stage darkened the green of the saturated retina photo by 2.5 levels.
+- **EMA**: the exported generator is the exponential moving average of the generator's
+  weights (`DEMO_EMA_DECAY`), which smooths the GAN's step-to-step noise.
+
+Example:
+>>> from keras_fasrgan.demo_recipe import build_demo_gan
+>>> from keras_fasrgan.presets import load_preset
+>>> gan = build_demo_gan(load_preset("demo_x4"), patch_size=32)  # doctest: +SKIP
+>>> gan.fit(dataset, steps_per_epoch=100)  # doctest: +SKIP
+"""
+
+import keras
+from keras import ops
+
+from keras_fasrgan.data.samples import SAMPLE_TRAIN
+
+# The paper's adversarial, score-map and attention weights; pixel L1 as the paper; the
+# perceptual slot holds the colour anchor (and VGG19 when its weights are given).
+DEMO_LOSS_WEIGHTS = {
+    "pixel": 1e-2,
+    "perceptual": 1.0,
+    "adversarial": 5e-3,
+    "map": 5e-3,
+    "attention": 5e-2,
+}
+DEMO_ANCHOR_WEIGHT = 5.0
+DEMO_EMA_DECAY = 0.999
+DEMO_MEAN_WEIGHT = 10.0
+# The GAN stage's training images: the built-in training photos and a synthetic colour chart.
+DEMO_GAN_IMAGES = SAMPLE_TRAIN + ("colorwheel",)
+DEMO_DISCRIMINATOR = {"filters": 16, "dense_units": 256, "faithful_bn_epsilon": False}
+
+
+@keras.saving.register_keras_serializable(package="keras_fasrgan")
+class ColourAnchorLoss(keras.layers.Layer):
+    """Holds the colours of SR on HR's: L1 of `factor x factor` block means and of channel
+    means (plus an optional loss).
+
+    `weight * mean|B(SR) - B(HR)| + mean_weight * mean|M(SR) - M(HR)|`, where `B` averages
+    `factor x factor` blocks (an x`factor` image's colours at the LR scale) and `M` averages
+    each image's channels (its colour cast and brightness). Detail inside a block is left
+    free. Called as `loss(hr, sr)`, like `PerceptualLoss`, so it fits the trainers'
+    `perceptual_loss` slot.
+
+    Args:
+        factor: block size (the super-resolution scale).
+        weight: factor of the block term.
+        mean_weight: factor of the channel-mean term.
+        perceptual: optional `(hr, sr) -> loss` added as it is (e.g. `PerceptualLoss`).
+
+    Example:
+    >>> loss = ColourAnchorLoss(factor=4, weight=2.0, mean_weight=10.0)
+    >>> hr = keras.ops.zeros((1, 8, 8, 3))
+    >>> round(float(loss(hr, hr + 0.1)), 4)  # 2 * 0.1 + 10 * 0.1
+    1.2
+    """
+
+    def __init__(self, factor=4, weight=1.0, mean_weight=0.0, perceptual=None, **kwargs):
+        super().__init__(**kwargs)
+        self.factor = int(factor)
+        self.weight = float(weight)
+        self.mean_weight = float(mean_weight)
+        self.perceptual = perceptual
+        self.trainable = False
+
+    def _blocks(self, images):
+        return ops.average_pool(images, self.factor, self.factor, padding="valid")
+
+    def call(self, y_true, y_pred):
+        y_pred = ops.cast(y_pred, "float32")
+        y_true = ops.cast(y_true, "float32")
+        loss = self.weight * ops.mean(ops.abs(self._blocks(y_pred) - self._blocks(y_true)))
+        if self.mean_weight:
+            means = [ops.mean(y, axis=(1, 2)) for y in (y_pred, y_true)]
+            loss = loss + self.mean_weight * ops.mean(ops.abs(means[0] - means[1]))
+        if self.perceptual is not None:
+            loss = loss + self.perceptual(y_true, y_pred)
+        return loss
+
+    def compute_output_spec(self, y_true, y_pred):
+        return keras.KerasTensor((), dtype="float32")
+
+    def get_config(self):
+        config = super().get_config()
+        config.update({
+            "factor": self.factor,
+            "weight": self.weight,
+            "mean_weight": self.mean_weight,
+            "perceptual": None if self.perceptual is None
+            else keras.saving.serialize_keras_object(self.perceptual),
+        })
+        return config
+
+    @classmethod
+    def from_config(cls, config):
+        config = dict(config)
+        if isinstance(config.get("perceptual"), dict):
+            config["perceptual"] = keras.saving.deserialize_keras_object(config["perceptual"])
+        return cls(**config)
+
+
+def demo_discriminator(patch_size):
+    """The demo's UNet discriminator (a quarter of the paper's width) for `patch_size` HR
+    patches.
+
+    Example:
+    >>> disc = demo_discriminator(32)
+    >>> disc.get_config()["filters"]
+    16
+    """
+    from keras_fasrgan.models import UNetDiscriminator
+
+    return UNetDiscriminator(input_size=patch_size, **DEMO_DISCRIMINATOR)
+
+
+def build_demo_gan(generator, patch_size, learning_rate=1e-4, ema_decay=DEMO_EMA_DECAY,
+                   perceptual=None, loss_weights=None, jit_compile="auto", scale=4,
+                   d_learning_rate=None, d_init_iters=0):
+    """A compiled FASRGAN trainer with the demo's recipe (see the module docstring).
+
+    Args:
+        generator: the generator to train (its weights are the starting point).
+        patch_size: HR patch size, the discriminator's input size (a multiple of 8).
+        learning_rate: Adam learning rate of G (and of D unless `d_learning_rate`); betas
+            0.9, 0.999 as the paper.
+        ema_decay: decay of the generator's EMA weights (`None`: no EMA).
+        perceptual: optional perceptual loss added to the colour anchor (e.g.
+            `PerceptualLoss("imagenet")`).
+        loss_weights: overrides of `DEMO_LOSS_WEIGHTS`.
+        jit_compile: passed to `compile` ("auto": XLA on TensorFlow).
+        scale: the generator's scale (the anchor's block size).
+        d_learning_rate: D's learning rate (default: `learning_rate`).
+        d_init_iters: D-only iterations first (a fresh D learns before G follows it).
+
+    Returns:
+        A compiled `keras_fasrgan.trainers.FASRGAN`.
+    """
+    from keras_fasrgan.trainers import FASRGAN
+
+    weights = dict(DEMO_LOSS_WEIGHTS)
+    weights.update(loss_weights or {})
+    gan = FASRGAN(
+        generator,
+        demo_discriminator(patch_size),
+        perceptual_loss=ColourAnchorLoss(scale, DEMO_ANCHOR_WEIGHT, DEMO_MEAN_WEIGHT,
+                                         perceptual=perceptual),
+        loss_weights=weights,
+        ema_decay=ema_decay,
+        d_init_iters=d_init_iters,
+    )
+    d_learning_rate = learning_rate if d_learning_rate is None else d_learning_rate
+    gan.compile(
+        g_optimizer=keras.optimizers.Adam(learning_rate, beta_1=0.9, beta_2=0.999),
+        d_optimizer=keras.optimizers.Adam(d_learning_rate, beta_1=0.9, beta_2=0.999),
+        jit_compile=jit_compile,
+    )
+    return gan
