@@ -153,8 +153,9 @@ def _imagenet_file():
         raise RuntimeError(
             "PerceptualLoss(weights='imagenet') needs Keras' VGG19 ImageNet weights and could not "
             f"download them ({type(e).__name__}: {e}). Download {KERAS_VGG19_NOTOP_URL} into "
-            f"~/.keras/models/{KERAS_VGG19_NOTOP_FILE}, or pass weights=<path> (a local "
-            ".h5/.weights.h5 file, or torchvision's vgg19-dcbb9e9d.pth for the official loss)."
+            f"~/.keras/models/{KERAS_VGG19_NOTOP_FILE}, or give a local file (a .h5/.weights.h5 "
+            "file, or torchvision's vgg19-dcbb9e9d.pth for the official loss): "
+            "`--vgg-weights PATH` to fasrgan train / demo, `weights=PATH` in Python."
         ) from e
 
 
