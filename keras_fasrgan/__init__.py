@@ -12,9 +12,9 @@ with Keras, so `keras.saving.load_model("model.keras")` finds them. That imports
 backend; the other subpackages are imported on first use. The `fasrgan` command line defers
 the registration until its argument checks have passed (see `keras_fasrgan_cli`).
 
-Example:
->>> import keras, keras_fasrgan
->>> model = keras.saving.load_model("fasrgan-demo/fasrgan_generator.keras")  # doctest: +SKIP
+Examples:
+    >>> import keras, keras_fasrgan
+    >>> model = keras.saving.load_model("fasrgan-demo/fasrgan_generator.keras")  # doctest: +SKIP
 """
 
 import importlib
@@ -66,12 +66,12 @@ def register_serializables():
 
     `import keras_fasrgan` calls it; calling it again costs nothing.
 
-    Example:
-    >>> import keras_fasrgan
-    >>> keras_fasrgan.register_serializables()
-    >>> import keras
-    >>> keras.saving.get_registered_object("keras_fasrgan>RRDBNet").__name__
-    'RRDBNet'
+    Examples:
+        >>> import keras_fasrgan
+        >>> keras_fasrgan.register_serializables()
+        >>> import keras
+        >>> keras.saving.get_registered_object("keras_fasrgan>RRDBNet").__name__
+        'RRDBNet'
     """
     for name in SERIALIZABLE_MODULES:
         importlib.import_module(name)

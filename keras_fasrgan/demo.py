@@ -16,9 +16,9 @@ folder:
 - `comparison.png`: LR | bicubic | demo_x4 | FASRGAN | HR on a held-out photo, zoomed,
 - `<photo>_x4.png`: a held-out photo upscaled by the FASRGAN generator with tiles.
 
-Example:
->>> from keras_fasrgan.demo import run_demo
->>> report = run_demo("fasrgan-demo", gan_steps=20)  # doctest: +SKIP
+Examples:
+    >>> from keras_fasrgan.demo import run_demo
+    >>> report = run_demo("fasrgan-demo", gan_steps=20)  # doctest: +SKIP
 """
 
 import json
@@ -51,10 +51,10 @@ def _vgg_weights_available():
 def colour_shift(sr, hr):
     """Largest per-channel difference between the means of `sr` and `hr`, in 8-bit levels.
 
-    Example:
-    >>> hr = np.zeros((4, 4, 3), np.uint8)
-    >>> colour_shift(hr + np.array([0, 3, 1], np.uint8), hr)
-    3.0
+    Examples:
+        >>> hr = np.zeros((4, 4, 3), np.uint8)
+        >>> colour_shift(hr + np.array([0, 3, 1], np.uint8), hr)
+        3.0
     """
     sr = np.asarray(sr, np.float64).reshape(-1, np.shape(sr)[-1])
     hr = np.asarray(hr, np.float64).reshape(-1, np.shape(hr)[-1])
@@ -140,11 +140,11 @@ def summary(metrics, base, model, colour_bound=2.0):
     """One paragraph comparing `model` with `base` in `metrics` (from `evaluate_generators`):
     NIQE and PSNR of the means, and the worst colour shift against `colour_bound` levels.
 
-    Example:
-    >>> m = {"mean": {"a": {"psnr": 30.0, "niqe": 8.0, "colour": 0.5},
-    ...               "b": {"psnr": 29.0, "niqe": 7.5, "colour": 1.2}}}
-    >>> print(summary(m, "a", "b"))
-    b against a: NIQE 7.50 against 8.00 (more natural), PSNR -1.00 dB; colours within 1.20 levels of HR on every photo (bound 2).
+    Examples:
+        >>> m = {"mean": {"a": {"psnr": 30.0, "niqe": 8.0, "colour": 0.5},
+        ...               "b": {"psnr": 29.0, "niqe": 7.5, "colour": 1.2}}}
+        >>> print(summary(m, "a", "b"))
+        b against a: NIQE 7.50 against 8.00 (more natural), PSNR -1.00 dB; colours within 1.20 levels of HR on every photo (bound 2).
     """
     a, b = metrics["mean"][base], metrics["mean"][model]
     better = "more natural" if b["niqe"] < a["niqe"] else "not more natural"

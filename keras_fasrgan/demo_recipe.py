@@ -28,11 +28,11 @@ demo runs for minutes on a CPU without downloading anything:
 - **EMA**: the exported generator is the exponential moving average of the generator's
   weights (`DEMO_EMA_DECAY`), which smooths the GAN's step-to-step noise.
 
-Example:
->>> from keras_fasrgan.demo_recipe import build_demo_gan
->>> from keras_fasrgan.presets import load_preset
->>> gan = build_demo_gan(load_preset("demo_x4"), patch_size=32)  # doctest: +SKIP
->>> gan.fit(dataset, steps_per_epoch=100)  # doctest: +SKIP
+Examples:
+    >>> from keras_fasrgan.demo_recipe import build_demo_gan
+    >>> from keras_fasrgan.presets import load_preset
+    >>> gan = build_demo_gan(load_preset("demo_x4"), patch_size=32)  # doctest: +SKIP
+    >>> gan.fit(dataset, steps_per_epoch=100)  # doctest: +SKIP
 """
 
 import keras
@@ -74,11 +74,11 @@ class ColourAnchorLoss(keras.layers.Layer):
         mean_weight: factor of the channel-mean term.
         perceptual: optional `(hr, sr) -> loss` added as it is (e.g. `PerceptualLoss`).
 
-    Example:
-    >>> loss = ColourAnchorLoss(factor=4, weight=2.0, mean_weight=10.0)
-    >>> hr = keras.ops.zeros((1, 8, 8, 3))
-    >>> round(float(loss(hr, hr + 0.1)), 4)  # 2 * 0.1 + 10 * 0.1
-    1.2
+    Examples:
+        >>> loss = ColourAnchorLoss(factor=4, weight=2.0, mean_weight=10.0)
+        >>> hr = keras.ops.zeros((1, 8, 8, 3))
+        >>> round(float(loss(hr, hr + 0.1)), 4)  # 2 * 0.1 + 10 * 0.1
+        1.2
     """
 
     def __init__(self, factor=4, weight=1.0, mean_weight=0.0, perceptual=None, **kwargs):
@@ -129,10 +129,10 @@ def demo_discriminator(patch_size):
     """The demo's UNet discriminator (a quarter of the paper's width) for `patch_size` HR
     patches.
 
-    Example:
-    >>> disc = demo_discriminator(32)
-    >>> disc.get_config()["filters"]
-    16
+    Examples:
+        >>> disc = demo_discriminator(32)
+        >>> disc.get_config()["filters"]
+        16
     """
     from keras_fasrgan.models import UNetDiscriminator
 

@@ -88,8 +88,8 @@ def _config_candidates(path):
 def model_from_config_file(config_path):
     """Builds an (untrained) model from a JSON architecture file (see the module docstring).
 
-    Example:
-    >>> model = model_from_config_file("rrdbnet_x4.json")  # doctest: +SKIP
+    Examples:
+        >>> model = model_from_config_file("rrdbnet_x4.json")  # doctest: +SKIP
     """
     import keras
 
@@ -185,13 +185,13 @@ def check_model_spec(spec):
     Raises:
         ModelLoadError: as `load_generator` would, for these reasons.
 
-    Example:
-    >>> check_model_spec("demo_x4")
-    >>> try:
-    ...     check_model_spec("photo.keras")
-    ... except ModelLoadError as e:
-    ...     print(e)
-    photo.keras: no such model file
+    Examples:
+        >>> check_model_spec("demo_x4")
+        >>> try:
+        ...     check_model_spec("photo.keras")
+        ... except ModelLoadError as e:
+        ...     print(e)
+        photo.keras: no such model file
     """
     if not isinstance(spec, (str, os.PathLike)):
         raise ModelLoadError(f"a model spec must be a path or a preset name, got {spec!r}")
@@ -227,10 +227,10 @@ def load_generator(spec):
         ModelLoadError: missing file, unknown preset, weights without architecture, or a
             file that does not hold a generator.
 
-    Example:
-    >>> model = load_generator("runs/fasrgan/generator.keras")  # doctest: +SKIP
-    >>> model = load_generator("gan.keras")  # a trainer saved after fit()  # doctest: +SKIP
-    >>> model = load_generator("demo_x4")  # doctest: +SKIP
+    Examples:
+        >>> model = load_generator("runs/fasrgan/generator.keras")  # doctest: +SKIP
+        >>> model = load_generator("gan.keras")  # a trainer saved after fit()  # doctest: +SKIP
+        >>> model = load_generator("demo_x4")  # doctest: +SKIP
     """
     import keras
 
@@ -267,9 +267,9 @@ def load_generator_weights(model, path):
         FileNotFoundError: no such file.
         ValueError: the file holds no such network, or its weights do not fit `model`.
 
-    Example:
-    >>> load_generator_weights(generator, "psnr_stage.weights.h5")  # doctest: +SKIP
-    >>> load_generator_weights(extractor, "runs/fs_psnr/generator.keras")  # doctest: +SKIP
+    Examples:
+        >>> load_generator_weights(generator, "psnr_stage.weights.h5")  # doctest: +SKIP
+        >>> load_generator_weights(extractor, "runs/fs_psnr/generator.keras")  # doctest: +SKIP
     """
     path = os.fspath(path)
     if not os.path.exists(path):

@@ -2,13 +2,10 @@
 
 The numbers (learning rate, milestones, iterations) come from `keras_fasrgan.recipes`.
 
-Example:
-
-```python
-from keras_fasrgan.optimizers import official_optimizer, official_schedule
-g_opt = official_optimizer("fasrgan")        # Adam(1e-4, 0.9, 0.999), halved at 50k/100k/200k/300k
-schedule = official_schedule("psnr")         # 2e-4 halved at 50k/100k/200k/600k/800k/1M
-```
+Examples:
+    >>> from keras_fasrgan.optimizers import official_optimizer, official_schedule
+    >>> g_opt = official_optimizer("fasrgan")        # Adam(1e-4, 0.9, 0.999), halved at 50k/100k/200k/300k
+    >>> schedule = official_schedule("psnr")         # 2e-4 halved at 50k/100k/200k/600k/800k/1M
 """
 
 import keras
@@ -24,12 +21,9 @@ class MultiStepDecay(keras.optimizers.schedules.LearningRateSchedule):
     `lr(step) = initial_learning_rate * gamma ** (number of milestones <= step)`, where `step`
     is the optimiser's `iterations` (steps already taken).
 
-    Example:
-
-    ```python
-    s = MultiStepDecay(1e-4, [50_000, 100_000])
-    float(s(49_999)), float(s(50_000))  # (1e-4, 5e-5)
-    ```
+    Examples:
+        >>> s = MultiStepDecay(1e-4, [50_000, 100_000])
+        >>> float(s(49_999)), float(s(50_000))  # (1e-4, 5e-5)
     """
 
     def __init__(self, initial_learning_rate, milestones, gamma=0.5, name=None):
@@ -64,11 +58,8 @@ def official_schedule(kind="fasrgan"):
     iterations; "psnr", "fs_srgan_psnr", "fa_fs_srgan_psnr" (2e-4 halved at
     50k/100k/200k/600k/800k/1M).
 
-    Example:
-
-    ```python
-    official_schedule("fa_fs_srgan").initial_learning_rate  # 2.5e-05
-    ```
+    Examples:
+        >>> official_schedule("fa_fs_srgan").initial_learning_rate  # 2.5e-05
     """
     recipe = get_recipe(kind)
     return MultiStepDecay(recipe.learning_rate, recipe.milestones, gamma=recipe.gamma)
@@ -77,11 +68,8 @@ def official_schedule(kind="fasrgan"):
 def official_iterations(kind="fasrgan"):
     """Total iterations of the official recipe.
 
-    Example:
-
-    ```python
-    official_iterations("fasrgan")  # 500000
-    ```
+    Examples:
+        >>> official_iterations("fasrgan")  # 500000
     """
     return get_recipe(kind).total_steps
 
@@ -91,12 +79,9 @@ def official_optimizer(kind="fasrgan", learning_rate=None):
 
     `learning_rate` overrides the schedule (a float or any Keras schedule).
 
-    Example:
-
-    ```python
-    g_opt = official_optimizer("fasrgan")
-    d_opt = official_optimizer("fasrgan")
-    ```
+    Examples:
+        >>> g_opt = official_optimizer("fasrgan")
+        >>> d_opt = official_optimizer("fasrgan")
     """
     recipe = get_recipe(kind)
     if learning_rate is None:

@@ -14,11 +14,11 @@ of iterations, the batch and HR patch sizes, and which stage's output it starts 
 The batch size is the global batch of one iteration, as in the official configs (not a
 per-device batch).
 
-Example:
->>> get_recipe("FA+Fs-SRGAN").learning_rate
-2.5e-05
->>> get_recipe("fasrgan").loss_terms
-('pixel', 'perceptual', 'adversarial', 'map', 'attention')
+Examples:
+    >>> get_recipe("FA+Fs-SRGAN").learning_rate
+    2.5e-05
+    >>> get_recipe("fasrgan").loss_terms
+    ('pixel', 'perceptual', 'adversarial', 'map', 'attention')
 """
 
 import dataclasses
@@ -55,9 +55,9 @@ class Recipe:
         gamma, beta_1, beta_2, epsilon: halving factor and Adam's constants (PyTorch's).
         scale: super-resolution factor.
 
-    Example:
-    >>> get_recipe("psnr").milestones[-1]
-    1000000
+    Examples:
+        >>> get_recipe("psnr").milestones[-1]
+        1000000
     """
 
     name: str
@@ -140,9 +140,9 @@ def get_recipe(name):
     Raises:
         ValueError: an unknown name; the message lists the known ones.
 
-    Example:
-    >>> get_recipe("Fs-SRGAN").batch_size
-    32
+    Examples:
+        >>> get_recipe("Fs-SRGAN").batch_size
+        32
     """
     if isinstance(name, Recipe):
         return name
@@ -167,9 +167,9 @@ def _steps(n):
 def recipe_table():
     """The recipes as a Markdown table (what the docs and `fasrgan train --help` show).
 
-    Example:
-    >>> print(recipe_table().splitlines()[0])  # doctest: +ELLIPSIS
-    | preset | trainer | G nb | E nb | D | batch | HR | Adam lr | halved at | iterations | ...
+    Examples:
+        >>> print(recipe_table().splitlines()[0])  # doctest: +ELLIPSIS
+        | preset | trainer | G nb | E nb | D | batch | HR | Adam lr | halved at | iterations | ...
     """
     rows = [
         "| preset | trainer | G nb | E nb | D | batch | HR | Adam lr | halved at | iterations "

@@ -68,8 +68,8 @@ def comparison_figure(lr, sr, hr, bicubic=None, crop=None, path=None, titles=Non
     Returns:
         A `matplotlib.figure.Figure`.
 
-    Example:
-    >>> fig = comparison_figure(lr, sr, hr, bicubic=bic, path="compare.png")  # doctest: +SKIP
+    Examples:
+        >>> fig = comparison_figure(lr, sr, hr, bicubic=bic, path="compare.png")  # doctest: +SKIP
     """
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure

@@ -6,9 +6,9 @@ the package's Keras classes and so imports Keras and its backend (seconds with T
 the console script starts here: `main` asks the package to defer its registration, and each
 subcommand registers (`keras_fasrgan.cli.import_keras()`) once its checks have passed.
 
-Example:
->>> import keras_fasrgan_cli
->>> keras_fasrgan_cli.main(["--version"])  # doctest: +SKIP
+Examples:
+    >>> import keras_fasrgan_cli
+    >>> keras_fasrgan_cli.main(["--version"])  # doctest: +SKIP
 """
 
 # Read by `keras_fasrgan/__init__.py` when it is first imported.

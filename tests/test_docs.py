@@ -203,6 +203,52 @@ def test_no_rendered_docstring_mentions_files_outside_the_repository():
     assert not bad, "\n".join(bad)
 
 
+def _package_docstrings():
+    """(where, docstring) of every module, class and function of the package, from the source."""
+    import ast
+
+    paths = sorted((ROOT / "keras_fasrgan").rglob("*.py"))
+    for path in paths + [ROOT / "keras_fasrgan_cli" / "__init__.py"]:
+        tree = ast.parse(path.read_text())
+        for node in ast.walk(tree):
+            if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
+                doc = ast.get_docstring(node, clean=True)
+                if doc:
+                    where = path.relative_to(ROOT).as_posix() + ":" + getattr(node, "name", "module")
+                    yield where, doc
+
+
+def _example_problems(where, doc):
+    """Google-style examples render as code: an `Examples:` header, its lines indented below."""
+    problems, header_indent = [], None
+    for line in doc.splitlines():
+        stripped, indent = line.strip(), len(line) - len(line.lstrip())
+        if stripped == "Example:":
+            problems.append(f"{where}: 'Example:' (use 'Examples:')")
+        if stripped == "Examples:":
+            header_indent = indent
+        elif stripped.startswith(">>>") and (header_indent is None or indent <= header_indent):
+            problems.append(f"{where}: '>>>' outside an indented Examples: block")
+    return problems
+
+
+def test_docstring_examples_render_as_code():
+    bad = [p for where, doc in _package_docstrings() for p in _example_problems(where, doc)]
+    assert not bad, "\n".join(bad)
+
+
+def test_example_check_finds_unrendered_examples():
+    assert _example_problems("m", "Example:\n>>> f()")  # both problems
+    assert _example_problems("m", "Examples:\n>>> f()")
+    assert not _example_problems("m", "Does x.\n\nExamples:\n    >>> f()\n    1")
+
+
+def test_no_docstring_mentions_files_outside_the_repository():
+    bad = [f"{where}: {w}" for where, doc in _package_docstrings()
+           for w in (*OUTSIDE, "DESIGN ") if w in doc]
+    assert not bad, "\n".join(bad)
+
+
 def test_the_engine_choice_is_described_on_the_inference_page_only():
     """`upscale`'s engine choice is explained once (Inference > Engines); others link there."""
     inference = (DOCS / "inference.md").read_text()

@@ -45,8 +45,8 @@ def import_keras():
     The slow step of every command (seconds with TensorFlow): call it once the command's
     arguments, input files and output folders have been checked.
 
-    Example:
-    >>> keras = import_keras()  # doctest: +SKIP
+    Examples:
+        >>> keras = import_keras()  # doctest: +SKIP
     """
     import keras
 

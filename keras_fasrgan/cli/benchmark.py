@@ -36,8 +36,8 @@ def evaluate_folder(model, pairs, scale, tile=None, tile_pad=16, engine="auto",
         `{"images": [{"name", "psnr", "ssim", "bicubic_psnr", "bicubic_ssim"}, ...],
         "mean": {...}}`.
 
-    Example:
-    >>> evaluate_folder(model, paired_folder("Set5/HR", scale=4), 4)["mean"]  # doctest: +SKIP
+    Examples:
+        >>> evaluate_folder(model, paired_folder("Set5/HR", scale=4), 4)["mean"]  # doctest: +SKIP
     """
     import numpy as np
 

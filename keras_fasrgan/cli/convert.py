@@ -1,8 +1,10 @@
 """`fasrgan convert`: an official PyTorch checkpoint (.pth) to a Keras model (.keras).
 
-Example:
+Examples:
+    ```bash
     fasrgan convert FsSRGAN_E.pth -o fs_srgan_e.keras
     fasrgan convert RRDB_ESRGAN_x4.pth -o esrgan_x4.weights.h5 --weights-only
+    ```
 """
 
 import os

@@ -1,9 +1,9 @@
 """Cheap checks of the files and folders a command will write or read, made before the slow
 imports and model loading, so that a mistyped path costs nothing.
 
-Example:
->>> check_writable("out/photo.png")  # doctest: +SKIP
->>> check_model_spec("demo_x4")  # doctest: +SKIP
+Examples:
+    >>> check_writable("out/photo.png")  # doctest: +SKIP
+    >>> check_model_spec("demo_x4")  # doctest: +SKIP
 """
 
 import os

@@ -88,10 +88,10 @@ def recognition_errors(model, images, labels, batch_size=8, preprocess=True):
         `{"top1": error, "top5": error, "count": n, "predictions": [top-1 class, ...]}`;
         errors are fractions in [0, 1].
 
-    Example:
-    >>> model = keras.applications.ResNet50(weights="imagenet")  # doctest: +SKIP
-    >>> recognition_errors(model, [image], [207])  # doctest: +SKIP
-    {'top1': 0.0, 'top5': 0.0, 'count': 1, 'predictions': [207]}
+    Examples:
+        >>> model = keras.applications.ResNet50(weights="imagenet")  # doctest: +SKIP
+        >>> recognition_errors(model, [image], [207])  # doctest: +SKIP
+        {'top1': 0.0, 'top5': 0.0, 'count': 1, 'predictions': [207]}
     """
     import keras
     import numpy as np

@@ -1,8 +1,8 @@
 """Conversion of official PyTorch checkpoints (FASRGAN, Fs-SRGAN, ESRGAN, BasicSR) to Keras.
 
-Example:
->>> from keras_fasrgan.convert import load_checkpoint_as_model
->>> extractor = load_checkpoint_as_model("FsSRGAN_E.pth")  # doctest: +SKIP
+Examples:
+    >>> from keras_fasrgan.convert import load_checkpoint_as_model
+    >>> extractor = load_checkpoint_as_model("FsSRGAN_E.pth")  # doctest: +SKIP
 """
 
 from keras_fasrgan.convert.checkpoint import CheckpointError

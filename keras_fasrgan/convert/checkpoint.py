@@ -20,11 +20,11 @@ TORCH_INSTALL_HINT = (
 class CheckpointError(ValueError):
     """A checkpoint file that cannot be read: not a PyTorch file, truncated, or holding code.
 
-    Example:
-    >>> try:  # doctest: +SKIP
-    ...     read_checkpoint("notes.txt")
-    ... except CheckpointError as e:
-    ...     print(e)
+    Examples:
+        >>> try:  # doctest: +SKIP
+        ...     read_checkpoint("notes.txt")
+        ... except CheckpointError as e:
+        ...     print(e)
     """
 
 
@@ -69,11 +69,11 @@ def unwrap_state_dict(obj, source="checkpoint"):
 
     A `module.` prefix on every key (from `nn.DataParallel`) is removed.
 
-    Example:
-    >>> import numpy as np
-    >>> sd = unwrap_state_dict({"params": {"a": 1}, "params_ema": {"module.b": 2}})
-    >>> list(sd)
-    ['b']
+    Examples:
+        >>> import numpy as np
+        >>> sd = unwrap_state_dict({"params": {"a": 1}, "params_ema": {"module.b": 2}})
+        >>> list(sd)
+        ['b']
     """
     if not isinstance(obj, Mapping):
         raise CheckpointError(f"{source}: expected a dict of tensors, got {type(obj).__name__}")
@@ -110,10 +110,10 @@ def read_checkpoint(path_or_state_dict):
         FileNotFoundError: the file does not exist.
         CheckpointError: the file is not a PyTorch checkpoint, or needs code to unpickle.
 
-    Example:
-    >>> sd = read_checkpoint("FsSRGAN_E.pth")  # doctest: +SKIP
-    >>> sd["model.0.weight"].shape  # doctest: +SKIP
-    (64, 3, 3, 3)
+    Examples:
+        >>> sd = read_checkpoint("FsSRGAN_E.pth")  # doctest: +SKIP
+        >>> sd["model.0.weight"].shape  # doctest: +SKIP
+        (64, 3, 3, 3)
     """
     if isinstance(path_or_state_dict, Mapping):
         source, obj = "state dict", path_or_state_dict

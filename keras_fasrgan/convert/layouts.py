@@ -43,11 +43,11 @@ _CANONICAL_UP = re.compile(rf"^conv_up(\d+)\.{_PARAM}$")
 def detect_layout(keys):
     """Which layout a checkpoint's keys follow: "old-basicsr", "esrgan" or "basicsr".
 
-    Example:
-    >>> detect_layout(["model.0.weight", "model.0.bias"])
-    'old-basicsr'
-    >>> detect_layout(["conv_first.weight", "RRDB_trunk.0.RDB1.conv1.weight"])
-    'esrgan'
+    Examples:
+        >>> detect_layout(["model.0.weight", "model.0.bias"])
+        'old-basicsr'
+        >>> detect_layout(["conv_first.weight", "RRDB_trunk.0.RDB1.conv1.weight"])
+        'esrgan'
     """
     keys = list(keys)
     if any(k.startswith("model.") for k in keys):
@@ -90,9 +90,9 @@ def canonical_names(keys, layout=None):
 
     Returns `(layout, {checkpoint_key: canonical_key or None})`, in the checkpoint's order.
 
-    Example:
-    >>> canonical_names(["model.1.sub.0.RDB2.conv5.0.bias", "model.1.sub.1.weight"])[1]
-    {'model.1.sub.0.RDB2.conv5.0.bias': 'body.0.rdb2.conv5.bias', 'model.1.sub.1.weight': 'conv_body.weight'}
+    Examples:
+        >>> canonical_names(["model.1.sub.0.RDB2.conv5.0.bias", "model.1.sub.1.weight"])[1]
+        {'model.1.sub.0.RDB2.conv5.0.bias': 'body.0.rdb2.conv5.bias', 'model.1.sub.1.weight': 'conv_body.weight'}
     """
     keys = list(keys)
     layout = layout or detect_layout(keys)
@@ -142,11 +142,11 @@ def checkpoint_key(canonical, layout, num_blocks, num_up):
     """The name `canonical` has in `layout`, for a network with `num_blocks` RRDBs and
     `num_up` up-convs (used to name missing keys in the checkpoint's own terms).
 
-    Example:
-    >>> checkpoint_key("conv_hr.weight", "old-basicsr", num_blocks=23, num_up=2)
-    'model.8.weight'
-    >>> checkpoint_key("body.3.rdb1.conv2.bias", "esrgan", num_blocks=23, num_up=2)
-    'RRDB_trunk.3.RDB1.conv2.bias'
+    Examples:
+        >>> checkpoint_key("conv_hr.weight", "old-basicsr", num_blocks=23, num_up=2)
+        'model.8.weight'
+        >>> checkpoint_key("body.3.rdb1.conv2.bias", "esrgan", num_blocks=23, num_up=2)
+        'RRDB_trunk.3.RDB1.conv2.bias'
     """
     base, _, param = canonical.rpartition(".")
     rdb = _CANONICAL_RDB.match(canonical)

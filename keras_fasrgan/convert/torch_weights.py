@@ -82,10 +82,10 @@ def load_torch_weights(model, path_or_state_dict, strict=True):
     Returns:
         The model, for chaining.
 
-    Example:
-    >>> from keras_fasrgan.models import FeatureExtractor
-    >>> extractor = FeatureExtractor(num_blocks=1)
-    >>> load_torch_weights(extractor, "FsSRGAN_E.pth")  # doctest: +SKIP
+    Examples:
+        >>> from keras_fasrgan.models import FeatureExtractor
+        >>> extractor = FeatureExtractor(num_blocks=1)
+        >>> load_torch_weights(extractor, "FsSRGAN_E.pth")  # doctest: +SKIP
     """
     state_dict = read_checkpoint(path_or_state_dict)
     layout, names = canonical_names(state_dict)
@@ -160,12 +160,12 @@ def infer_architecture(state_dict):
     Args:
         state_dict: `{key: tensor or array}` in any supported layout (wrappers allowed).
 
-    Example:
-    >>> import numpy as np
-    >>> sd = {"model.0.weight": np.zeros((64, 3, 3, 3)), "model.0.bias": np.zeros(64),
-    ...       "model.1.sub.0.weight": np.zeros((64, 64, 3, 3)), "model.1.sub.0.bias": np.zeros(64)}
-    >>> infer_architecture(sd)["arch"], infer_architecture(sd)["num_blocks"]
-    ('FeatureExtractor', 0)
+    Examples:
+        >>> import numpy as np
+        >>> sd = {"model.0.weight": np.zeros((64, 3, 3, 3)), "model.0.bias": np.zeros(64),
+        ...       "model.1.sub.0.weight": np.zeros((64, 64, 3, 3)), "model.1.sub.0.bias": np.zeros(64)}
+        >>> infer_architecture(sd)["arch"], infer_architecture(sd)["num_blocks"]
+        ('FeatureExtractor', 0)
     """
     state_dict = read_checkpoint(state_dict)
     layout, canonical = _canonical_state_dict(state_dict)
@@ -204,11 +204,11 @@ def inspect_checkpoint(path):
     Returns the dict of `infer_architecture` plus `layout` ("old-basicsr", "esrgan" or
     "basicsr"), `num_tensors` and `num_params` (values in all tensors).
 
-    Example:
-    >>> inspect_checkpoint("FsSRGAN_E.pth")  # doctest: +SKIP
-    {'arch': 'FeatureExtractor', 'num_blocks': 1, 'filters': 64, 'growth_channels': 32,
-     'in_channels': 3, 'scale': None, 'pixel_unshuffle': None, 'layout': 'old-basicsr',
-     'num_tensors': 34, 'num_params': 758144}
+    Examples:
+        >>> inspect_checkpoint("FsSRGAN_E.pth")  # doctest: +SKIP
+        {'arch': 'FeatureExtractor', 'num_blocks': 1, 'filters': 64, 'growth_channels': 32,
+         'in_channels': 3, 'scale': None, 'pixel_unshuffle': None, 'layout': 'old-basicsr',
+         'num_tensors': 34, 'num_params': 758144}
     """
     state_dict = read_checkpoint(path)
     info = infer_architecture(state_dict)
@@ -232,9 +232,9 @@ def build_model(
 ):
     """Builds the Keras model an `infer_architecture` dict describes.
 
-    Example:
-    >>> build_model("RRDBNet", 2, 8, 4, 3, scale=4).name
-    'rrdbnet'
+    Examples:
+        >>> build_model("RRDBNet", 2, 8, 4, 3, scale=4).name
+        'rrdbnet'
     """
     from keras_fasrgan.models import FeatureExtractor
     from keras_fasrgan.models import RRDBNet
@@ -254,12 +254,12 @@ def resolve_architecture(info, **overrides):
     A `pixel_unshuffle` override keeps what the weights fix, the first conv's input channels
     and the upsampler's factor: `in_channels` and `scale` follow it unless also overridden.
 
-    Example:
-    >>> info = dict(arch="RRDBNet", num_blocks=1, filters=8, growth_channels=4, in_channels=3,
-    ...             scale=2, pixel_unshuffle=2)
-    >>> config = resolve_architecture(info, pixel_unshuffle=1)
-    >>> config["in_channels"], config["scale"]
-    (12, 4)
+    Examples:
+        >>> info = dict(arch="RRDBNet", num_blocks=1, filters=8, growth_channels=4, in_channels=3,
+        ...             scale=2, pixel_unshuffle=2)
+        >>> config = resolve_architecture(info, pixel_unshuffle=1)
+        >>> config["in_channels"], config["scale"]
+        (12, 4)
     """
     unknown = set(overrides) - {"arch", *_ARCH_FIELDS}
     if unknown:
@@ -296,14 +296,14 @@ def load_checkpoint_as_model(path, strict=True, **overrides):
     its keys). Real-ESRGAN's x2 / x1 checkpoints become an `RRDBNet` with `pixel_unshuffle`
     2 / 4 that takes RGB.
 
-    Example:
-    >>> extractor = load_checkpoint_as_model("FsSRGAN_E.pth")  # doctest: +SKIP
-    >>> extractor.count_params()  # doctest: +SKIP
-    758144
-    >>> esrgan = load_checkpoint_as_model("RRDB_ESRGAN_x4.pth")  # doctest: +SKIP
-    >>> x2 = load_checkpoint_as_model("RealESRGAN_x2plus.pth")  # doctest: +SKIP
-    >>> x2.scale, x2.pixel_unshuffle  # doctest: +SKIP
-    (2, 2)
+    Examples:
+        >>> extractor = load_checkpoint_as_model("FsSRGAN_E.pth")  # doctest: +SKIP
+        >>> extractor.count_params()  # doctest: +SKIP
+        758144
+        >>> esrgan = load_checkpoint_as_model("RRDB_ESRGAN_x4.pth")  # doctest: +SKIP
+        >>> x2 = load_checkpoint_as_model("RealESRGAN_x2plus.pth")  # doctest: +SKIP
+        >>> x2.scale, x2.pixel_unshuffle  # doctest: +SKIP
+        (2, 2)
     """
     source = path if isinstance(path, Mapping) else os.fspath(path)
     state_dict = read_checkpoint(source)

@@ -42,11 +42,11 @@ def random_crop_pair(lr, hr, patch_size, scale, seed=None):
     Returns:
         `(lr_patch, hr_patch)`.
 
-    Example:
-    >>> hr = np.zeros((64, 64, 3)); lr = np.zeros((16, 16, 3))
-    >>> l, h = random_crop_pair(lr, hr, 32, 4, seed=0)
-    >>> l.shape, h.shape
-    ((8, 8, 3), (32, 32, 3))
+    Examples:
+        >>> hr = np.zeros((64, 64, 3)); lr = np.zeros((16, 16, 3))
+        >>> l, h = random_crop_pair(lr, hr, 32, 4, seed=0)
+        >>> l.shape, h.shape
+        ((8, 8, 3), (32, 32, 3))
     """
     lr, hr = np.asarray(lr), np.asarray(hr)
     patch_size, lr_size = _patch_sizes(patch_size, scale)
@@ -66,11 +66,11 @@ def random_crop_pair(lr, hr, patch_size, scale, seed=None):
 def random_augment(lr, hr, seed=None):
     """Horizontal flip, vertical flip and transpose, each with p = 0.5, applied to both.
 
-    Example:
-    >>> lr, hr = np.arange(4).reshape(2, 2), np.arange(16).reshape(4, 4)
-    >>> l, h = random_augment(lr, hr, seed=1)
-    >>> l.shape, h.shape
-    ((2, 2), (4, 4))
+    Examples:
+        >>> lr, hr = np.arange(4).reshape(2, 2), np.arange(16).reshape(4, 4)
+        >>> l, h = random_augment(lr, hr, seed=1)
+        >>> l.shape, h.shape
+        ((2, 2), (4, 4))
     """
     rng = np.random.default_rng(seed)
     hflip, vflip, transpose = rng.random(3) < 0.5
@@ -94,9 +94,9 @@ def random_crop_pair_tf(lr, hr, patch_size, scale, seed):
     `(H, W, C)`; sizes may be dynamic. A runtime check fails, naming the sizes, when the LR is
     smaller than the patch or the HR smaller than LR x scale.
 
-    Example:
-    >>> import tensorflow as tf  # doctest: +SKIP
-    >>> l, h = random_crop_pair_tf(lr, hr, 128, 4, seed=tf.constant([0, 1]))  # doctest: +SKIP
+    Examples:
+        >>> import tensorflow as tf  # doctest: +SKIP
+        >>> l, h = random_crop_pair_tf(lr, hr, 128, 4, seed=tf.constant([0, 1]))  # doctest: +SKIP
     """
     import tensorflow as tf
 
@@ -127,8 +127,8 @@ def random_crop_pair_tf(lr, hr, patch_size, scale, seed):
 def center_crop_pair_tf(lr, hr, patch_size, scale):
     """Aligned center crop (the LR corner is the LR center minus half the LR patch).
 
-    Example:
-    >>> l, h = center_crop_pair_tf(lr, hr, 128, 4)  # doctest: +SKIP
+    Examples:
+        >>> l, h = center_crop_pair_tf(lr, hr, 128, 4)  # doctest: +SKIP
     """
     import tensorflow as tf
 
@@ -153,8 +153,8 @@ def random_augment_tf(lr, hr, seed):
     Square inputs keep their static shapes; for non-square ones the transpose makes the
     height and width dynamic.
 
-    Example:
-    >>> l, h = random_augment_tf(lr, hr, seed=tf.constant([0, 1]))  # doctest: +SKIP
+    Examples:
+        >>> l, h = random_augment_tf(lr, hr, seed=tf.constant([0, 1]))  # doctest: +SKIP
     """
     import tensorflow as tf
 

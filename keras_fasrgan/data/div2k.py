@@ -59,10 +59,10 @@ def div2k_pairs(root, split="train", scale=4, cache_dir=None, validate=True, wor
         DatasetError: wrong root (lists what it found), missing LR files, sizes that do not
             match, unreadable files; each message names the files.
 
-    Example:
-    >>> pairs = div2k_pairs("~/data/DIV2K", "train", 4)  # doctest: +SKIP
-    >>> pairs[0]  # doctest: +SKIP
-    ('.../DIV2K_train_HR/0001.png', '.../DIV2K_train_LR_bicubic/X4/0001x4.png')
+    Examples:
+        >>> pairs = div2k_pairs("~/data/DIV2K", "train", 4)  # doctest: +SKIP
+        >>> pairs[0]  # doctest: +SKIP
+        ('.../DIV2K_train_HR/0001.png', '.../DIV2K_train_LR_bicubic/X4/0001x4.png')
     """
     root = os.path.expanduser(os.fspath(root))
     scale = check_scale(scale)
@@ -102,9 +102,9 @@ def make_lr_cache(pairs, scale, workers=None):
     Files are written atomically, so an interrupted run leaves no partial PNG and the next run
     makes only what is missing. Returns the number of files written.
 
-    Example:
-    >>> make_lr_cache([("hr/0001.png", "lr/X4/0001x4.png")], 4)  # doctest: +SKIP
-    1
+    Examples:
+        >>> make_lr_cache([("hr/0001.png", "lr/X4/0001x4.png")], 4)  # doctest: +SKIP
+        1
     """
     from keras_fasrgan.utils import ImageReadError
     from keras_fasrgan.utils import read_image
@@ -201,10 +201,10 @@ def div2k(
         `(batch_size, patch_size // scale, patch_size // scale, 3)` and
         `(batch_size, patch_size, patch_size, 3)`.
 
-    Example:
-    >>> train = div2k("~/data/DIV2K", "train", scale=4, patch_size=128, batch_size=16)  # doctest: +SKIP
-    >>> val = div2k("~/data/DIV2K", "valid", patch_size=256, batch_size=1)  # doctest: +SKIP
-    >>> model.fit(train, steps_per_epoch=1000, validation_data=val)  # doctest: +SKIP
+    Examples:
+        >>> train = div2k("~/data/DIV2K", "train", scale=4, patch_size=128, batch_size=16)  # doctest: +SKIP
+        >>> val = div2k("~/data/DIV2K", "valid", patch_size=256, batch_size=1)  # doctest: +SKIP
+        >>> model.fit(train, steps_per_epoch=1000, validation_data=val)  # doctest: +SKIP
     """
     scale = check_scale(scale)
     pairs = div2k_pairs(root, split, scale, cache_dir=cache_dir, validate=validate)
@@ -241,8 +241,8 @@ def div2k_tfds(split="train", scale=4, patch_size=128, batch_size=16, data_dir=N
     The TFDS LR images are DIV2K's official MATLAB-bicubic ones. The images are decoded in
     memory by TFDS, so this source is slower to start than a folder.
 
-    Example:
-    >>> ds = div2k_tfds("train", scale=4, data_dir="~/tensorflow_datasets")  # doctest: +SKIP
+    Examples:
+        >>> ds = div2k_tfds("train", scale=4, data_dir="~/tensorflow_datasets")  # doctest: +SKIP
     """
     try:
         import tensorflow_datasets as tfds

@@ -12,9 +12,9 @@ class DatasetError(ValueError):
 def list_images(directory, extensions=IMAGE_EXTENSIONS):
     """Sorted image paths (by file name) directly inside `directory`, hidden files skipped.
 
-    Example:
-    >>> list_images("DIV2K/DIV2K_train_HR")[:1]  # doctest: +SKIP
-    ['DIV2K/DIV2K_train_HR/0001.png']
+    Examples:
+        >>> list_images("DIV2K/DIV2K_train_HR")[:1]  # doctest: +SKIP
+        ['DIV2K/DIV2K_train_HR/0001.png']
     """
     directory = os.fspath(directory)
     names = sorted(
@@ -42,9 +42,9 @@ def describe_dir(directory, limit=12):
 def image_size(path):
     """`(height, width)` from the file header (no decoding); `DatasetError` naming the file.
 
-    Example:
-    >>> image_size("0001.png")  # doctest: +SKIP
-    (1356, 2040)
+    Examples:
+        >>> image_size("0001.png")  # doctest: +SKIP
+        (1356, 2040)
     """
     from PIL import Image
 
@@ -77,9 +77,9 @@ def keep_large_enough(paths, min_size, where, sizes=None):
     `DatasetError` names them (a TensorFlow crop error deep in the pipeline otherwise).
     `sizes` maps a path to `(height, width)`; by default the headers are read.
 
-    Example:
-    >>> keep_large_enough(["a.png", "tiny.png"], 128, "~/photos")  # doctest: +SKIP
-    ['a.png']
+    Examples:
+        >>> keep_large_enough(["a.png", "tiny.png"], 128, "~/photos")  # doctest: +SKIP
+        ['a.png']
     """
     import warnings
 

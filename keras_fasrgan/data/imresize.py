@@ -32,9 +32,9 @@ _KERNEL_WIDTH = 4.0
 def cubic(x):
     """MATLAB's cubic convolution kernel (Keys, a = -0.5).
 
-    Example:
-    >>> float(cubic(np.array(0.0)))
-    1.0
+    Examples:
+        >>> float(cubic(np.array(0.0)))
+        1.0
     """
     absx = np.abs(np.asarray(x, dtype=np.float64))
     absx2 = absx * absx
@@ -58,10 +58,10 @@ def contributions(in_length, out_length, scale, antialiasing=True):
         `(out_length, taps)` 0-based indices into the input, already mirrored at the borders.
         Taps whose weight is zero for every output pixel are removed, as MATLAB does.
 
-    Example:
-    >>> w, i = contributions(8, 2, 0.25)
-    >>> w.shape, bool(np.allclose(w.sum(1), 1.0))
-    ((2, 16), True)
+    Examples:
+        >>> w, i = contributions(8, 2, 0.25)
+        >>> w.shape, bool(np.allclose(w.sum(1), 1.0))
+        ((2, 16), True)
     """
     in_length, out_length, scale = int(in_length), int(out_length), float(scale)
     if in_length < 1 or out_length < 1:
@@ -99,9 +99,9 @@ def output_size(input_shape, scale=None, output_shape=None):
     Returns:
         `((out_h, out_w), (scale_h, scale_w))`.
 
-    Example:
-    >>> output_size((10, 7), scale=0.25)
-    ((3, 2), (0.25, 0.25))
+    Examples:
+        >>> output_size((10, 7), scale=0.25)
+        ((3, 2), (0.25, 0.25))
     """
     h, w = int(input_shape[0]), int(input_shape[1])
     if (scale is None) == (output_shape is None):
@@ -173,11 +173,11 @@ def imresize(image, scale=None, output_shape=None, antialiasing=True):
     Returns:
         The resized image, same dtype as the input (see the module docstring for rounding).
 
-    Example:
-    >>> hr = np.random.default_rng(0).integers(0, 256, (96, 128, 3), dtype=np.uint8)
-    >>> lr = imresize(hr, 1 / 4)
-    >>> lr.shape, lr.dtype
-    ((24, 32, 3), dtype('uint8'))
+    Examples:
+        >>> hr = np.random.default_rng(0).integers(0, 256, (96, 128, 3), dtype=np.uint8)
+        >>> lr = imresize(hr, 1 / 4)
+        >>> lr.shape, lr.dtype
+        ((24, 32, 3), dtype('uint8'))
     """
     image = np.asarray(image)
     if image.ndim not in (2, 3):
@@ -206,11 +206,11 @@ def imresize_tf(image, scale=None, output_shape=None, antialiasing=True):
     back to the NumPy `imresize` through `tf.numpy_function`. Accepts `(H, W)`, `(H, W, C)` or a
     batch `(B, H, W, C)`; returns the input dtype (integers rounded and clipped per pass).
 
-    Example:
-    >>> import tensorflow as tf  # doctest: +SKIP
-    >>> lr = imresize_tf(tf.zeros((128, 128, 3), tf.uint8), 0.25)  # doctest: +SKIP
-    >>> lr.shape  # doctest: +SKIP
-    TensorShape([32, 32, 3])
+    Examples:
+        >>> import tensorflow as tf  # doctest: +SKIP
+        >>> lr = imresize_tf(tf.zeros((128, 128, 3), tf.uint8), 0.25)  # doctest: +SKIP
+        >>> lr.shape  # doctest: +SKIP
+        TensorShape([32, 32, 3])
     """
     import tensorflow as tf
 
@@ -268,9 +268,9 @@ def _imresize_tf_dynamic(image, scale, output_shape, antialiasing, hw_axes):
 def modcrop(image, scale):
     """Crops `image` (bottom and right) so height and width are multiples of `scale`.
 
-    Example:
-    >>> modcrop(np.zeros((10, 7, 3)), 4).shape
-    (8, 4, 3)
+    Examples:
+        >>> modcrop(np.zeros((10, 7, 3)), 4).shape
+        (8, 4, 3)
     """
     image = np.asarray(image)
     scale = int(scale)
@@ -286,11 +286,11 @@ def bicubic_lr(hr, scale):
     This is how DIV2K's `LR_bicubic` and the Set5/Set14/BSD100/Urban100/Manga109 x`scale`
     inputs are made (MATLAB, bicubic, antialiasing). Returns `(hr_cropped, lr)`.
 
-    Example:
-    >>> hr = np.zeros((10, 7, 3), np.uint8)
-    >>> hr_c, lr = bicubic_lr(hr, 4)
-    >>> hr_c.shape, lr.shape
-    ((8, 4, 3), (2, 1, 3))
+    Examples:
+        >>> hr = np.zeros((10, 7, 3), np.uint8)
+        >>> hr_c, lr = bicubic_lr(hr, 4)
+        >>> hr_c.shape, lr.shape
+        ((8, 4, 3), (2, 1, 3))
     """
     hr = modcrop(hr, scale)
     h, w = hr.shape[:2]

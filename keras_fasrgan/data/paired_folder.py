@@ -29,9 +29,9 @@ from keras_fasrgan.data.imresize import modcrop
 def match_key(stem, scale):
     """The name an image is matched by: its stem without HR/LR/scale suffixes.
 
-    Example:
-    >>> [match_key(s, 4) for s in ("baby", "babyx4", "baby_LRBI_x4", "baby_HR_x4", "0801x4")]
-    ['baby', 'baby', 'baby', 'baby', '0801']
+    Examples:
+        >>> [match_key(s, 4) for s in ("baby", "babyx4", "baby_LRBI_x4", "baby_HR_x4", "0801x4")]
+        ['baby', 'baby', 'baby', 'baby', '0801']
     """
     key = re.sub(
         rf"(?:[_-]?(?:HR|LR|LRBI|LRBD|LRDN|bicLR|SR))?[_-]?[xX]{int(scale)}$", "", stem
@@ -47,10 +47,10 @@ class PairedFolder:
     memory), so a large folder costs nothing until it is iterated. 16-bit files are reduced
     to 8-bit.
 
-    Example:
-    >>> pairs = paired_folder("Set5/HR", "Set5/LR_bicubic/X4", scale=4)  # doctest: +SKIP
-    >>> for name, lr, hr in pairs:  # doctest: +SKIP
-    ...     sr = upscale(lr)
+    Examples:
+        >>> pairs = paired_folder("Set5/HR", "Set5/LR_bicubic/X4", scale=4)  # doctest: +SKIP
+        >>> for name, lr, hr in pairs:  # doctest: +SKIP
+        ...     sr = upscale(lr)
     """
 
     def __init__(self, hr_paths, lr_paths, scale, names):
@@ -101,8 +101,8 @@ class PairedFolder:
         Args:
             float_range: float32 in [0, 1] (default) or the uint8 arrays.
 
-        Example:
-        >>> model.evaluate(paired_folder("Set5/HR").as_dataset())  # doctest: +SKIP
+        Examples:
+            >>> model.evaluate(paired_folder("Set5/HR").as_dataset())  # doctest: +SKIP
         """
         import tensorflow as tf
 
@@ -142,9 +142,9 @@ def paired_folder(hr_dir, lr_dir=None, scale=4):
             (named), two LR files matching one HR image, and (on access) unreadable files or an
             LR size that is not HR / scale (named).
 
-    Example:
-    >>> set5 = paired_folder("Set5/HR", "Set5/LR_bicubic/X4", scale=4)  # doctest: +SKIP
-    >>> name, lr, hr = set5[0]  # doctest: +SKIP
+    Examples:
+        >>> set5 = paired_folder("Set5/HR", "Set5/LR_bicubic/X4", scale=4)  # doctest: +SKIP
+        >>> name, lr, hr = set5[0]  # doctest: +SKIP
     """
     hr_dir = os.path.expanduser(os.fspath(hr_dir))
     scale = int(scale)

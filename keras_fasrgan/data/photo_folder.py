@@ -38,9 +38,9 @@ def default_cache_dir():
 def find_photos(folder):
     """PNG/JPEG files in `folder` and its direct subfolders (hidden ones skipped), sorted.
 
-    Example:
-    >>> find_photos("~/photos")[:2]  # doctest: +SKIP
-    ['~/photos/beach.jpg', '~/photos/2024/IMG_0001.JPG']
+    Examples:
+        >>> find_photos("~/photos")[:2]  # doctest: +SKIP
+        ['~/photos/beach.jpg', '~/photos/2024/IMG_0001.JPG']
     """
     folder = os.fspath(folder)
     found = list_images(folder, PHOTO_EXTENSIONS)
@@ -93,8 +93,8 @@ def photo_pairs(folder, scale=4, min_size=None, cache_dir=None, workers=None):
         DatasetError: not a folder, no photos, unreadable files (named), or no photo large
             enough (the message names them and their sizes).
 
-    Example:
-    >>> pairs = photo_pairs("~/photos", scale=4, min_size=128, cache_dir="/tmp/lr")  # doctest: +SKIP
+    Examples:
+        >>> pairs = photo_pairs("~/photos", scale=4, min_size=128, cache_dir="/tmp/lr")  # doctest: +SKIP
     """
     from keras_fasrgan.data.div2k import make_lr_cache
 
@@ -137,8 +137,8 @@ def photo_dataset(folder, split="train", scale=4, patch_size=128, batch_size=16,
     crops (`patch_size`, or whole images with `patch_size=None` and `batch_size=1`), one pass.
     Other keyword arguments go to `keras_fasrgan.data.pair_dataset` (`seed`, `augment`, ...).
 
-    Example:
-    >>> ds = photo_dataset("~/photos", "train", patch_size=128, batch_size=16, seed=0)  # doctest: +SKIP
+    Examples:
+        >>> ds = photo_dataset("~/photos", "train", patch_size=128, batch_size=16, seed=0)  # doctest: +SKIP
     """
     pairs = photo_pairs(folder, scale, min_size=patch_size, cache_dir=cache_dir)
     return split_dataset(
@@ -153,8 +153,8 @@ def hr_folder_dataset(root, split="train", cache_dir=None, subimages=False, **kw
     not a silent fallback to other images). `subimages` applies to DIV2K only. Other
     arguments as for `div2k` / `photo_dataset`.
 
-    Example:
-    >>> ds = hr_folder_dataset("~/photos", "train", scale=4, patch_size=128, batch_size=16)  # doctest: +SKIP
+    Examples:
+        >>> ds = hr_folder_dataset("~/photos", "train", scale=4, patch_size=128, batch_size=16)  # doctest: +SKIP
     """
     from keras_fasrgan.data.div2k import div2k
 

@@ -41,8 +41,8 @@ def pair_dataset(
     file is a complete PNG (or a JPEG) and that the LR is `HR // scale`, and fails naming the
     file otherwise.
 
-    Example:
-    >>> ds = pair_dataset([("hr/a.png", "lr/ax4.png")], scale=4, patch_size=64)  # doctest: +SKIP
+    Examples:
+        >>> ds = pair_dataset([("hr/a.png", "lr/ax4.png")], scale=4, patch_size=64)  # doctest: +SKIP
     """
     import tensorflow as tf
 
@@ -116,8 +116,8 @@ def split_dataset(pairs, split, augment=None, shuffle=None, repeat=None, **kwarg
     """`pair_dataset` with the defaults of a split: `"train"` crops at random, augments,
     shuffles and repeats; `"valid"` crops the center, one pass in order.
 
-    Example:
-    >>> val = split_dataset(pairs, "valid", scale=4, patch_size=None, batch_size=1)  # doctest: +SKIP
+    Examples:
+        >>> val = split_dataset(pairs, "valid", scale=4, patch_size=None, batch_size=1)  # doctest: +SKIP
     """
     if split not in ("train", "valid"):
         raise ValueError(f"split must be 'train' or 'valid', got {split!r}")

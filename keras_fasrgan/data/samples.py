@@ -66,10 +66,10 @@ def sample_images(names=None):
     Args:
         names: a name or names from `SAMPLE_NAMES`; default `SAMPLE_TRAIN + SAMPLE_HELDOUT`.
 
-    Example:
-    >>> images = sample_images(["astronaut"])
-    >>> images["astronaut"].shape, images["astronaut"].dtype
-    ((512, 512, 3), dtype('uint8'))
+    Examples:
+        >>> images = sample_images(["astronaut"])
+        >>> images["astronaut"].shape, images["astronaut"].dtype
+        ((512, 512, 3), dtype('uint8'))
     """
 
     if names is None:
@@ -104,10 +104,10 @@ def _load_sample(name):
 def sample_pairs(names=None, scale=4):
     """`{name: (lr, hr)}` uint8 pairs: HR cropped to a multiple of `scale`, LR MATLAB bicubic.
 
-    Example:
-    >>> lr, hr = sample_pairs(["coffee"], scale=4)["coffee"]
-    >>> lr.shape, hr.shape
-    ((100, 150, 3), (400, 600, 3))
+    Examples:
+        >>> lr, hr = sample_pairs(["coffee"], scale=4)["coffee"]
+        >>> lr.shape, hr.shape
+        ((100, 150, 3), (400, 600, 3))
     """
     return {
         name: tuple(reversed(bicubic_lr(image, scale)))
@@ -143,10 +143,10 @@ def sample_dataset(
         Batches `(lr, hr)` float32 in [0, 1], shapes `(batch_size, p / s, p / s, 3)` and
         `(batch_size, p, p, 3)`.
 
-    Example:
-    >>> ds = sample_dataset(scale=4, patch_size=32, batch_size=2, seed=0, num_batches=1)  # doctest: +SKIP
-    >>> [(lr.shape, hr.shape) for lr, hr in ds]  # doctest: +SKIP
-    [(TensorShape([2, 8, 8, 3]), TensorShape([2, 32, 32, 3]))]
+    Examples:
+        >>> ds = sample_dataset(scale=4, patch_size=32, batch_size=2, seed=0, num_batches=1)  # doctest: +SKIP
+        >>> [(lr.shape, hr.shape) for lr, hr in ds]  # doctest: +SKIP
+        [(TensorShape([2, 8, 8, 3]), TensorShape([2, 32, 32, 3]))]
     """
     import tensorflow as tf
 
@@ -219,9 +219,9 @@ def write_sample_folder(directory, names=None, layout="div2k", split="train", sc
     Returns:
         `(hr_dir, lr_dir_or_None)`.
 
-    Example:
-    >>> hr_dir, _ = write_sample_folder("/tmp/fake_div2k")  # doctest: +SKIP
-    >>> ds = div2k("/tmp/fake_div2k", patch_size=64, batch_size=4)  # doctest: +SKIP
+    Examples:
+        >>> hr_dir, _ = write_sample_folder("/tmp/fake_div2k")  # doctest: +SKIP
+        >>> ds = div2k("/tmp/fake_div2k", patch_size=64, batch_size=4)  # doctest: +SKIP
     """
     import os
 

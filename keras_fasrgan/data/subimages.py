@@ -19,8 +19,8 @@ def extract_subimages(hr_dir, out_dir, crop_size=480, step=240, thresh_size=0):
     `<out_dir>/<stem>_s001.png`, `_s002`, ... (row-major). Files already present are kept.
     Returns the list of written or existing sub-image paths.
 
-    Example:
-    >>> extract_subimages("DIV2K/DIV2K_train_HR", "DIV2K/DIV2K_train_HR_sub")  # doctest: +SKIP
+    Examples:
+        >>> extract_subimages("DIV2K/DIV2K_train_HR", "DIV2K/DIV2K_train_HR_sub")  # doctest: +SKIP
     """
     from keras_fasrgan.utils import read_image
     from keras_fasrgan.utils import write_image

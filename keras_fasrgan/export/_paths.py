@@ -38,9 +38,9 @@ def atomic_path(path, overwrite=False):
         overwrite: replace an existing `path` (it is removed only after the new one is
             complete); otherwise an existing `path` raises `ExportError` before any work.
 
-    Example:
-    >>> with atomic_path("model.tflite") as tmp:  # doctest: +SKIP
-    ...     open(tmp, "wb").write(b"...")
+    Examples:
+        >>> with atomic_path("model.tflite") as tmp:  # doctest: +SKIP
+        ...     open(tmp, "wb").write(b"...")
     """
     path = check_target(path, overwrite)
     parent = os.path.dirname(os.path.abspath(path))

@@ -25,10 +25,10 @@ def to_onnx(model, path, opset_version=None, overwrite=False):
     Returns:
         `path`.
 
-    Example:
-    >>> to_onnx(model, "rrdbnet.onnx")  # doctest: +SKIP
-    >>> import onnxruntime as ort  # doctest: +SKIP
-    >>> session = ort.InferenceSession("rrdbnet.onnx")  # doctest: +SKIP
+    Examples:
+        >>> to_onnx(model, "rrdbnet.onnx")  # doctest: +SKIP
+        >>> import onnxruntime as ort  # doctest: +SKIP
+        >>> session = ort.InferenceSession("rrdbnet.onnx")  # doctest: +SKIP
     """
     import keras
 

@@ -29,10 +29,10 @@ def tflite_quality(model, pairs, modes=MODES, tile=128, tile_pad=16):
         output against the float32 conversion's, Y, cropped) is given for other modes when
         float32 is among `modes`.
 
-    Example:
-    >>> report = tflite_quality(load_generator("demo_x4"), sample_pairs(SAMPLE_HELDOUT))  # doctest: +SKIP
-    >>> sorted(report["mean"])  # doctest: +SKIP
-    ['dynamic', 'float16', 'float32']
+    Examples:
+        >>> report = tflite_quality(load_generator("demo_x4"), sample_pairs(SAMPLE_HELDOUT))  # doctest: +SKIP
+        >>> sorted(report["mean"])  # doctest: +SKIP
+        ['dynamic', 'float16', 'float32']
     """
     from keras_fasrgan.export.tflite import tflite_bytes
     from keras_fasrgan.inference import TFLiteModel

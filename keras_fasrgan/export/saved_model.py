@@ -57,12 +57,12 @@ def to_saved_model(model, path, overwrite=False):
     Returns:
         `path`.
 
-    Example:
-    >>> model = RRDBNet(scale=4, num_blocks=1, filters=8, growth_channels=4)  # doctest: +SKIP
-    >>> to_saved_model(model, "rrdbnet_savedmodel")  # doctest: +SKIP
-    >>> import tensorflow as tf  # doctest: +SKIP
-    >>> tf.saved_model.load("rrdbnet_savedmodel").serve(tf.zeros((2, 16, 24, 3))).shape
-    TensorShape([2, 64, 96, 3])
+    Examples:
+        >>> model = RRDBNet(scale=4, num_blocks=1, filters=8, growth_channels=4)  # doctest: +SKIP
+        >>> to_saved_model(model, "rrdbnet_savedmodel")  # doctest: +SKIP
+        >>> import tensorflow as tf  # doctest: +SKIP
+        >>> tf.saved_model.load("rrdbnet_savedmodel").serve(tf.zeros((2, 16, 24, 3))).shape
+        TensorShape([2, 64, 96, 3])
     """
     path = os.fspath(path)
     with atomic_path(path, overwrite=overwrite) as tmp:

@@ -33,8 +33,8 @@ def tflite_bytes(model, quantize=None, input_shape=None):
     Returns:
         The flatbuffer as `bytes`.
 
-    Example:
-    >>> content = tflite_bytes(RRDBNet(num_blocks=1, filters=8, growth_channels=4))  # doctest: +SKIP
+    Examples:
+        >>> content = tflite_bytes(RRDBNet(num_blocks=1, filters=8, growth_channels=4))  # doctest: +SKIP
     """
     if quantize not in QUANTIZE_MODES:
         raise ExportError(f"quantize must be one of {QUANTIZE_MODES}, got {quantize!r}")
@@ -82,10 +82,10 @@ def to_tflite(model, path, quantize=None, input_shape=None, overwrite=False):
     Returns:
         `path`.
 
-    Example:
-    >>> to_tflite(model, "rrdbnet.tflite", quantize="float16")  # doctest: +SKIP
-    >>> from ai_edge_litert.interpreter import Interpreter  # doctest: +SKIP
-    >>> interpreter = Interpreter(model_path="rrdbnet.tflite")  # doctest: +SKIP
+    Examples:
+        >>> to_tflite(model, "rrdbnet.tflite", quantize="float16")  # doctest: +SKIP
+        >>> from ai_edge_litert.interpreter import Interpreter  # doctest: +SKIP
+        >>> interpreter = Interpreter(model_path="rrdbnet.tflite")  # doctest: +SKIP
     """
     path = os.fspath(path)
     with atomic_path(path, overwrite=overwrite) as tmp:
@@ -98,8 +98,8 @@ def to_tflite(model, path, quantize=None, input_shape=None, overwrite=False):
 def make_interpreter(content, num_threads=None):
     """A LiteRT interpreter (XNNPACK delegate on CPU) from flatbuffer bytes or a file path.
 
-    Example:
-    >>> interpreter = make_interpreter("rrdbnet.tflite")  # doctest: +SKIP
+    Examples:
+        >>> interpreter = make_interpreter("rrdbnet.tflite")  # doctest: +SKIP
     """
     try:
         from ai_edge_litert.interpreter import Interpreter
@@ -117,8 +117,8 @@ def make_interpreter(content, num_threads=None):
 def run_tflite(interpreter, x):
     """Runs a one-input, one-output interpreter on `x`, resizing a dynamic input if needed.
 
-    Example:
-    >>> y = run_tflite(make_interpreter("rrdbnet.tflite"), np.zeros((1, 16, 16, 3), "float32"))  # doctest: +SKIP
+    Examples:
+        >>> y = run_tflite(make_interpreter("rrdbnet.tflite"), np.zeros((1, 16, 16, 3), "float32"))  # doctest: +SKIP
     """
     x = np.ascontiguousarray(x, dtype=np.float32)
     detail = interpreter.get_input_details()[0]
@@ -138,8 +138,8 @@ def check_input_shape(detail, shape):
     """Raises `ExportError` unless `shape` fits an interpreter input (`get_input_details()`
     entry): same rank, equal sizes where the model's signature is fixed (not -1).
 
-    Example:
-    >>> check_input_shape(interpreter.get_input_details()[0], (1, 64, 64, 3))  # doctest: +SKIP
+    Examples:
+        >>> check_input_shape(interpreter.get_input_details()[0], (1, 64, 64, 3))  # doctest: +SKIP
     """
     signature = tuple(int(s) for s in detail.get("shape_signature", detail["shape"]))
     fixed = [s for s, sig in zip(detail["shape"], signature) if sig != -1]
@@ -156,9 +156,9 @@ def tflite_op_names(content):
 
     Flex (SELECT_TF_OPS) kernels appear as names starting with `"Flex"`.
 
-    Example:
-    >>> "CONV_2D" in tflite_op_names("rrdbnet.tflite")  # doctest: +SKIP
-    True
+    Examples:
+        >>> "CONV_2D" in tflite_op_names("rrdbnet.tflite")  # doctest: +SKIP
+        True
     """
     interpreter = make_interpreter(content, num_threads=1)
     return sorted({op["op_name"] for op in interpreter._get_ops_details()})

@@ -14,11 +14,11 @@ the batch shape, the CPU (model name, flags, threads) and the library versions, 
 process on the same machine starts with the engine already chosen. When no probe can run
 (no LiteRT, a failed conversion) the choice is the Keras engine.
 
-Example:
->>> engine = get_engine(model, "auto")  # doctest: +SKIP
->>> y = engine(batch)  # doctest: +SKIP
->>> engine.choices[batch.shape]["engine"], engine.choices[batch.shape]["reason"]  # doctest: +SKIP
-('tflite', 'measured: keras 1.21 s, tflite 0.83 s per (1, 64, 64, 3) batch')
+Examples:
+    >>> engine = get_engine(model, "auto")  # doctest: +SKIP
+    >>> y = engine(batch)  # doctest: +SKIP
+    >>> engine.choices[batch.shape]["engine"], engine.choices[batch.shape]["reason"]  # doctest: +SKIP
+    ('tflite', 'measured: keras 1.21 s, tflite 0.83 s per (1, 64, 64, 3) batch')
 """
 
 import datetime
@@ -133,10 +133,10 @@ class AutoEngine:
     `choices` maps each batch shape seen to its choice (`{"engine", "reason", "seconds",
     "date", "source"}`, `source` being `"probe"`, `"memory"` or `"disk"`).
 
-    Example:
-    >>> engine = AutoEngine(model)  # doctest: +SKIP
-    >>> engine(np.zeros((1, 64, 64, 3), "float32")).shape  # doctest: +SKIP
-    (1, 256, 256, 3)
+    Examples:
+        >>> engine = AutoEngine(model)  # doctest: +SKIP
+        >>> engine(np.zeros((1, 64, 64, 3), "float32")).shape  # doctest: +SKIP
+        (1, 256, 256, 3)
     """
 
     name = "auto"

@@ -64,8 +64,8 @@ def cached_tflite_bytes(model, quantize=None, input_shape=None):
     """`tflite_bytes(model, ...)` through the on-disk cache: converted once per architecture,
     weights, options and TensorFlow version, then read back (a damaged entry is rebuilt).
 
-    Example:
-    >>> content = cached_tflite_bytes(model)  # doctest: +SKIP
+    Examples:
+        >>> content = cached_tflite_bytes(model)  # doctest: +SKIP
     """
     key = conversion_key(model, quantize, input_shape)
     content = disk_cache.read_blob("tflite", key)

@@ -16,10 +16,10 @@ turns the disk cache off (everything is then kept in memory only, per process).
 A cache that cannot be written (read-only home, full disk) only costs speed: errors are
 reported once as a warning and the caller carries on without the disk cache.
 
-Example:
->>> write_blob("tflite", "abc123", b"flatbuffer bytes")  # doctest: +SKIP
->>> read_blob("tflite", "abc123")  # doctest: +SKIP
-b'flatbuffer bytes'
+Examples:
+    >>> write_blob("tflite", "abc123", b"flatbuffer bytes")  # doctest: +SKIP
+    >>> read_blob("tflite", "abc123")  # doctest: +SKIP
+    b'flatbuffer bytes'
 """
 
 import contextlib
@@ -38,9 +38,9 @@ _WARNED = set()
 def cache_dir():
     """The cache folder (not created here), or `None` when the disk cache is turned off.
 
-    Example:
-    >>> cache_dir()  # doctest: +SKIP
-    '/home/me/.cache/keras_fasrgan'
+    Examples:
+        >>> cache_dir()  # doctest: +SKIP
+        '/home/me/.cache/keras_fasrgan'
     """
     value = os.environ.get(ENV_DIR)
     if value is not None:

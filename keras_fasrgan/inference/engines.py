@@ -79,9 +79,9 @@ def resolve_engine(engine="auto"):
     and at least as fast on an AVX-512 AMD Zen 4), `"tflite"` on the others (XNNPACK ran it
     about 1.6x faster than Keras-TF on an AVX2 EPYC). Force either with `engine=`.
 
-    Example:
-    >>> resolve_engine("keras")
-    'keras'
+    Examples:
+        >>> resolve_engine("keras")
+        'keras'
     """
     if engine not in ENGINES:
         raise ValueError(f"engine must be one of {ENGINES}, got {engine!r}")
@@ -101,10 +101,10 @@ class KerasEngine:
     `torch.compile` on PyTorch (JAX always compiles). The benchmarks (docs/benchmarks.md)
     measure the compile time and the gain per call, hence how many tiles repay it.
 
-    Example:
-    >>> engine = KerasEngine(model)  # doctest: +SKIP
-    >>> engine(np.zeros((2, 16, 16, 3), "float32")).shape  # doctest: +SKIP
-    (2, 64, 64, 3)
+    Examples:
+        >>> engine = KerasEngine(model)  # doctest: +SKIP
+        >>> engine(np.zeros((2, 16, 16, 3), "float32")).shape  # doctest: +SKIP
+        (2, 64, 64, 3)
     """
 
     name = "keras"
@@ -159,10 +159,10 @@ class TFLiteEngine:
     interpreter is kept per input shape (up to `max_shapes`, least recently used first out),
     each with `num_threads` threads (default: all CPUs).
 
-    Example:
-    >>> engine = TFLiteEngine(model)  # doctest: +SKIP
-    >>> engine(np.zeros((1, 32, 32, 3), "float32")).shape  # doctest: +SKIP
-    (1, 128, 128, 3)
+    Examples:
+        >>> engine = TFLiteEngine(model)  # doctest: +SKIP
+        >>> engine(np.zeros((1, 32, 32, 3), "float32")).shape  # doctest: +SKIP
+        (1, 128, 128, 3)
     """
 
     name = "tflite"
@@ -293,10 +293,10 @@ def get_engine(model, engine="auto"):
     LiteRT, on a GPU or on other backends it is the Keras engine. A `TFLiteModel` runs with
     `"tflite"` / `"auto"` only.
 
-    Example:
-    >>> run = get_engine(model, "tflite")  # doctest: +SKIP
-    >>> run(np.zeros((1, 24, 24, 3), "float32")).shape  # doctest: +SKIP
-    (1, 96, 96, 3)
+    Examples:
+        >>> run = get_engine(model, "tflite")  # doctest: +SKIP
+        >>> run(np.zeros((1, 24, 24, 3), "float32")).shape  # doctest: +SKIP
+        (1, 96, 96, 3)
     """
     if engine not in ENGINES:
         raise ValueError(f"engine must be one of {ENGINES}, got {engine!r}")

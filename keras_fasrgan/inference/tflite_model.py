@@ -32,11 +32,11 @@ class TFLiteModel:
         ExportError: the file is not a TFLite model, or not an image-to-image one (one
             float32 `(B, H, W, C)` input, one `(B, sH, sW, C')` output, integer `s`).
 
-    Example:
-    >>> model = TFLiteModel("demo_x4.tflite")  # doctest: +SKIP
-    >>> model.scale  # doctest: +SKIP
-    4
-    >>> upscale(model, image).shape  # doctest: +SKIP
+    Examples:
+        >>> model = TFLiteModel("demo_x4.tflite")  # doctest: +SKIP
+        >>> model.scale  # doctest: +SKIP
+        4
+        >>> upscale(model, image).shape  # doctest: +SKIP
     """
 
     def __init__(self, source, num_threads=None, name=None):

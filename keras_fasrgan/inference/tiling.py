@@ -38,10 +38,10 @@ def tile_grid(height, width, tile, tile_pad):
         A list of `((y0, y1, x0, x1), (wy0, wy1, wx0, wx1))` core and window boxes; all windows
         have the same size.
 
-    Example:
-    >>> tiles = tile_grid(100, 70, tile=64, tile_pad=8)
-    >>> len(tiles), tiles[0]
-    (4, ((0, 64, 0, 64), (0, 80, 0, 70)))
+    Examples:
+        >>> tiles = tile_grid(100, 70, tile=64, tile_pad=8)
+        >>> len(tiles), tiles[0]
+        (4, ((0, 64, 0, 64), (0, 80, 0, 70)))
     """
     if tile is None:
         tile = max(height, width)
@@ -81,10 +81,10 @@ def tiled_forward(run_batch, image, scale, tile=None, tile_pad=16, batch_size=4,
     Returns:
         `(scale*H, scale*W, C_out)` float32 output (unclipped).
 
-    Example:
-    >>> double = lambda x: np.repeat(np.repeat(x, 2, axis=1), 2, axis=2)
-    >>> tiled_forward(double, np.zeros((5, 7, 3), "float32"), 2, tile=4).shape
-    (10, 14, 3)
+    Examples:
+        >>> double = lambda x: np.repeat(np.repeat(x, 2, axis=1), 2, axis=2)
+        >>> tiled_forward(double, np.zeros((5, 7, 3), "float32"), 2, tile=4).shape
+        (10, 14, 3)
     """
     height, width = image.shape[:2]
     tiles = tile_grid(height, width, tile, tile_pad)

@@ -35,9 +35,9 @@ def _invert(image, transpose, vflip, hflip):
 def model_scale(model):
     """The integer upscaling factor of a generator (`model.scale`, else measured once).
 
-    Example:
-    >>> model_scale(RRDBNet(scale=4, num_blocks=1, filters=8, growth_channels=4))  # doctest: +SKIP
-    4
+    Examples:
+        >>> model_scale(RRDBNet(scale=4, num_blocks=1, filters=8, growth_channels=4))  # doctest: +SKIP
+        4
     """
     scale = getattr(model, "scale", None)
     if isinstance(scale, (int, np.integer)) and scale >= 1:
@@ -77,9 +77,9 @@ def input_multiple(model):
     """The factor the input height and width must be multiples of: the model's pixel-unshuffle
     factor (Real-ESRGAN x2 / x1 RRDBNets), else 1.
 
-    Example:
-    >>> input_multiple(RRDBNet(scale=2, pixel_unshuffle=2, num_blocks=1, filters=8))  # doctest: +SKIP
-    2
+    Examples:
+        >>> input_multiple(RRDBNet(scale=2, pixel_unshuffle=2, num_blocks=1, filters=8))  # doctest: +SKIP
+        2
     """
     factor = getattr(model, "pixel_unshuffle", 1)
     return int(factor) if isinstance(factor, (int, np.integer)) and factor > 1 else 1
@@ -170,12 +170,12 @@ def upscale(
     Returns:
         The upscaled image as a NumPy array (same dtype and layout as `image`).
 
-    Example:
-    >>> model = RRDBNet(scale=4, num_blocks=1, filters=8, growth_channels=4)  # doctest: +SKIP
-    >>> upscale(model, np.zeros((30, 20, 3), np.uint8), tile=16).shape  # doctest: +SKIP
-    (120, 80, 3)
-    >>> upscale("demo_x4", np.zeros((30, 20, 3), np.uint8)).shape  # doctest: +SKIP
-    (120, 80, 3)
+    Examples:
+        >>> model = RRDBNet(scale=4, num_blocks=1, filters=8, growth_channels=4)  # doctest: +SKIP
+        >>> upscale(model, np.zeros((30, 20, 3), np.uint8), tile=16).shape  # doctest: +SKIP
+        (120, 80, 3)
+        >>> upscale("demo_x4", np.zeros((30, 20, 3), np.uint8)).shape  # doctest: +SKIP
+        (120, 80, 3)
     """
     from keras_fasrgan.utils import to_float
 

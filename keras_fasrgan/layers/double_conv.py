@@ -24,10 +24,10 @@ class DoubleConv(keras.layers.Layer):
         faithful_bn_epsilon: reproduce the official epsilon quirk.
         init_scale: Kaiming-normal scale of the convs (1 in discriminators).
 
-    Example:
-    >>> block = DoubleConv(64)
-    >>> block(keras.ops.zeros((2, 16, 16, 3))).shape
-    (2, 16, 16, 64)
+    Examples:
+        >>> block = DoubleConv(64)
+        >>> block(keras.ops.zeros((2, 16, 16, 3))).shape
+        (2, 16, 16, 64)
     """
 
     def __init__(self, filters, faithful_bn_epsilon=True, init_scale=1.0, **kwargs):

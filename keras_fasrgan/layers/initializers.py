@@ -14,9 +14,9 @@ class KaimingNormal(keras.initializers.Initializer):
     a deep residual network near the identity at the start) and the discriminators with
     `scale=1`. Keras' own `HeNormal` is truncated, hence this class.
 
-    Example:
-    >>> init = KaimingNormal(scale=0.1)
-    >>> kernel = init((3, 3, 64, 32))
+    Examples:
+        >>> init = KaimingNormal(scale=0.1)
+        >>> kernel = init((3, 3, 64, 32))
     """
 
     def __init__(self, scale=1.0, seed=None):

@@ -17,9 +17,9 @@ class PixelUnshuffle(keras.layers.Layer):
     Args:
         factor: the downscaling factor `f` (2 for Real-ESRGAN x2, 4 for x1).
 
-    Example:
-    >>> PixelUnshuffle(2)(keras.ops.ones((1, 4, 6, 3))).shape
-    (1, 2, 3, 12)
+    Examples:
+        >>> PixelUnshuffle(2)(keras.ops.ones((1, 4, 6, 3))).shape
+        (1, 2, 3, 12)
     """
 
     def __init__(self, factor=2, **kwargs):

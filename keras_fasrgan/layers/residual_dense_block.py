@@ -51,10 +51,10 @@ class ResidualDenseBlock(ScaledResidualBlock):
         residual_scale: scale of the residual branch (0.2).
         init_scale: scale of the Kaiming-normal initialisation (0.1, as the official code).
 
-    Example:
-    >>> block = ResidualDenseBlock(filters=64, growth_channels=32)
-    >>> block(keras.ops.zeros((1, 8, 8, 64))).shape
-    (1, 8, 8, 64)
+    Examples:
+        >>> block = ResidualDenseBlock(filters=64, growth_channels=32)
+        >>> block(keras.ops.zeros((1, 8, 8, 64))).shape
+        (1, 8, 8, 64)
     """
 
     def __init__(

@@ -18,10 +18,10 @@ class RRDB(ScaledResidualBlock):
         residual_scale: scale of the outer residual (0.2).
         init_scale: scale of the Kaiming-normal initialisation (0.1).
 
-    Example:
-    >>> block = RRDB(filters=64, growth_channels=32)
-    >>> block(keras.ops.zeros((1, 8, 8, 64))).shape
-    (1, 8, 8, 64)
+    Examples:
+        >>> block = RRDB(filters=64, growth_channels=32)
+        >>> block(keras.ops.zeros((1, 8, 8, 64))).shape
+        (1, 8, 8, 64)
     """
 
     def __init__(self, filters=64, growth_channels=32, residual_scale=0.2, init_scale=0.1, **kwargs):

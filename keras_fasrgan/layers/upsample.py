@@ -19,9 +19,9 @@ class NearestUpsample(keras.layers.Layer):
     Args:
         factor: integer upsampling factor (2 or 3 in RRDBNet).
 
-    Example:
-    >>> NearestUpsample(2)(keras.ops.ones((1, 3, 5, 8))).shape
-    (1, 6, 10, 8)
+    Examples:
+        >>> NearestUpsample(2)(keras.ops.ones((1, 3, 5, 8))).shape
+        (1, 6, 10, 8)
     """
 
     def __init__(self, factor=2, **kwargs):
@@ -54,9 +54,9 @@ class BilinearUpsample(keras.layers.Layer):
         factor: integer upsampling factor.
         align_corners: `True` as the official code; `False` gives half-pixel centres.
 
-    Example:
-    >>> BilinearUpsample(2)(keras.ops.ones((1, 4, 4, 3))).shape
-    (1, 8, 8, 3)
+    Examples:
+        >>> BilinearUpsample(2)(keras.ops.ones((1, 4, 4, 3))).shape
+        (1, 8, 8, 3)
     """
 
     def __init__(self, factor=2, align_corners=True, **kwargs):

@@ -1,10 +1,7 @@
 """keras_fasrgan.losses: pixel, perceptual (VGG19), relativistic GAN, score-map, attention losses.
 
-Example:
-
-```python
-from keras_fasrgan.losses import pixel_loss, PerceptualLoss, relativistic_generator_loss
-```
+Examples:
+    >>> from keras_fasrgan.losses import pixel_loss, PerceptualLoss, relativistic_generator_loss
 """
 
 from keras_fasrgan.losses.gan import attention_loss

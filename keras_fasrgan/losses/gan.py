@@ -1,17 +1,16 @@
-"""Adversarial losses of FASRGAN / Fs-SRGAN / ESRGAN (DESIGN 1.4), written once with `keras.ops`.
+"""Adversarial losses of FASRGAN / Fs-SRGAN / ESRGAN, written once with `keras.ops`.
+
+They transcribe the authors' `GANLoss` and the loss terms of their `optimize_parameters`.
 
 All functions take raw logits. `bce_with_logits` is the numerically stable binary cross-entropy
 `max(x, 0) - x * t + log(1 + exp(-|x|))`, averaged over every element.
 
-Example:
-
-```python
-from keras import ops
-from keras_fasrgan.losses import relativistic_generator_loss
-real = ops.convert_to_tensor([[1.0], [2.0]])
-fake = ops.convert_to_tensor([[-1.0], [0.5]])
-loss = relativistic_generator_loss(real, fake)  # scalar
-```
+Examples:
+    >>> from keras import ops
+    >>> from keras_fasrgan.losses import relativistic_generator_loss
+    >>> real = ops.convert_to_tensor([[1.0], [2.0]])
+    >>> fake = ops.convert_to_tensor([[-1.0], [0.5]])
+    >>> loss = relativistic_generator_loss(real, fake)  # scalar
 """
 
 from keras import ops
@@ -22,11 +21,8 @@ def bce_with_logits(logits, target):
 
     Stable for large |logits| (no `log(sigmoid(x))`).
 
-    Example:
-
-    ```python
-    bce_with_logits(ops.zeros((2, 1)), 1.0)  # log(2)
-    ```
+    Examples:
+        >>> bce_with_logits(ops.zeros((2, 1)), 1.0)  # log(2)
     """
     logits = ops.convert_to_tensor(logits)
     target = ops.cast(target, logits.dtype)
@@ -41,11 +37,8 @@ def relativistic_generator_loss(real_logits, fake_logits):
 
     `0.5 * [BCE(C(HR) - mean C(SR), 0) + BCE(C(SR) - mean C(HR), 1)]`, C(HR) stopped.
 
-    Example:
-
-    ```python
-    relativistic_generator_loss(d_real[0], d_fake[0])
-    ```
+    Examples:
+        >>> relativistic_generator_loss(d_real[0], d_fake[0])
     """
     real_logits = ops.stop_gradient(real_logits)
     return 0.5 * (
@@ -60,11 +53,8 @@ def relativistic_discriminator_loss(real_logits, fake_logits):
     `0.5 * [BCE(C(HR) - mean C(SR), 1) + BCE(C(SR) - mean C(HR), 0)]` (the caller passes
     scores of a detached SR).
 
-    Example:
-
-    ```python
-    relativistic_discriminator_loss(d_real[0], d_fake[0])
-    ```
+    Examples:
+        >>> relativistic_discriminator_loss(d_real[0], d_fake[0])
     """
     return 0.5 * (
         bce_with_logits(real_logits - ops.mean(fake_logits), 1.0)
@@ -77,11 +67,8 @@ def score_map_generator_loss(real_map, fake_map):
 
     `0.5 * [BCE(M(HR), 0) + BCE(M(SR), 1)]`, M(HR) stopped, each BCE averaged over B x H x W x C.
 
-    Example:
-
-    ```python
-    score_map_generator_loss(d_real[1], d_fake[1])
-    ```
+    Examples:
+        >>> score_map_generator_loss(d_real[1], d_fake[1])
     """
     real_map = ops.stop_gradient(real_map)
     return 0.5 * (bce_with_logits(real_map, 0.0) + bce_with_logits(fake_map, 1.0))
@@ -90,11 +77,8 @@ def score_map_generator_loss(real_map, fake_map):
 def score_map_discriminator_loss(real_map, fake_map):
     """Per-pixel GAN loss of the discriminator on the score map: `0.5 * [BCE(M(HR), 1) + BCE(M(SR), 0)]`.
 
-    Example:
-
-    ```python
-    score_map_discriminator_loss(d_real[1], d_fake[1])
-    ```
+    Examples:
+        >>> score_map_discriminator_loss(d_real[1], d_fake[1])
     """
     return 0.5 * (bce_with_logits(real_map, 1.0) + bce_with_logits(fake_map, 0.0))
 
@@ -105,11 +89,8 @@ def attention_loss(sr, hr, fake_map):
     Pixels the discriminator finds fake (low score) get the full L1 weight. The mask is
     stop-gradient, so this term sends no gradient into the discriminator's map.
 
-    Example:
-
-    ```python
-    attention_loss(sr, hr, d_fake[1])
-    ```
+    Examples:
+        >>> attention_loss(sr, hr, d_fake[1])
     """
     mask = ops.stop_gradient(1.0 - ops.sigmoid(fake_map))
     return ops.mean(ops.abs(sr - hr) * mask)
@@ -118,11 +99,8 @@ def attention_loss(sr, hr, fake_map):
 def discriminator_loss(real_logits, fake_logits, real_map=None, fake_map=None):
     """Full discriminator loss: relativistic image term, plus the score-map term when maps are given.
 
-    Example:
-
-    ```python
-    discriminator_loss(d_real[0], d_fake[0], d_real[1], d_fake[1])
-    ```
+    Examples:
+        >>> discriminator_loss(d_real[0], d_fake[0], d_real[1], d_fake[1])
     """
     loss = relativistic_discriminator_loss(real_logits, fake_logits)
     if real_map is not None:

@@ -4,16 +4,14 @@ The official FASRGAN / ESRGAN loss uses torchvision's VGG19 (`vgg19-dcbb9e9d.pth
 features expect RGB in [0, 1] normalised with the ImageNet mean/std ("torch" preprocessing).
 Keras' own `keras.applications.VGG19` "imagenet" weights are the Caffe conversion and expect BGR
 0-255 minus the Caffe mean ("caffe" preprocessing). Their features have different scales, so
-the official loss weight 1.0 only means the same thing with the torchvision weights
-(DESIGN 1.4). The preprocessing therefore defaults by weight source.
+the official loss weight 1.0 only means the same thing with the torchvision weights (the
+authors' `VGGFeatureExtractor`, `use_input_norm=True`). The preprocessing therefore defaults
+by weight source.
 
-Example:
-
-```python
-from keras_fasrgan.losses import PerceptualLoss
-loss = PerceptualLoss(weights="vgg19-dcbb9e9d.pth")  # faithful (torch preprocessing)
-value = loss(hr, sr)  # mean |phi(SR) - phi(HR)|
-```
+Examples:
+    >>> from keras_fasrgan.losses import PerceptualLoss
+    >>> loss = PerceptualLoss(weights="vgg19-dcbb9e9d.pth")  # faithful (torch preprocessing)
+    >>> value = loss(hr, sr)  # mean |phi(SR) - phi(HR)|
 """
 
 import os
@@ -39,11 +37,8 @@ _IMAGENET_STD = (0.229, 0.224, 0.225)
 def vgg19_layer_names():
     """Names of VGG19's feature layers in order, as in `keras.applications.VGG19`.
 
-    Example:
-
-    ```python
-    vgg19_layer_names()[-2]  # 'block5_conv4'
-    ```
+    Examples:
+        >>> vgg19_layer_names()[-2]  # 'block5_conv4'
     """
     names = []
     for block, convs, _ in _VGG19_BLOCKS:
@@ -67,11 +62,8 @@ def build_vgg19_features(layer="block5_conv4", before_activation=True, name="vgg
     With `before_activation=True` and a conv `layer`, that last conv has a linear activation
     (features before its ReLU). Layer names match `keras.applications.VGG19`.
 
-    Example:
-
-    ```python
-    model = build_vgg19_features("block5_conv4")  # (B, H, W, 3) -> (B, H/16, W/16, 512)
-    ```
+    Examples:
+        >>> model = build_vgg19_features("block5_conv4")  # (B, H, W, 3) -> (B, H/16, W/16, 512)
     """
     names = vgg19_layer_names()
     if layer not in names:
@@ -99,12 +91,9 @@ def load_torchvision_vgg19_state(path):
     Accepts `vgg19().state_dict()` (keys `features.N.weight`) or a features-only state dict
     (keys `N.weight`). Returns `{keras_conv_name: (kernel HWIO, bias)}`.
 
-    Example:
-
-    ```python
-    weights = load_torchvision_vgg19_state("vgg19-dcbb9e9d.pth")
-    weights["block5_conv4"][0].shape  # (3, 3, 512, 512)
-    ```
+    Examples:
+        >>> weights = load_torchvision_vgg19_state("vgg19-dcbb9e9d.pth")
+        >>> weights["block5_conv4"][0].shape  # (3, 3, 512, 512)
     """
     try:
         import torch
@@ -176,13 +165,10 @@ class PerceptualLoss(keras.layers.Layer):
 
     Inputs are RGB floats in [0, 1], channels-last. `call(y_true, y_pred)` returns a scalar.
 
-    Example:
-
-    ```python
-    loss = PerceptualLoss(weights=None)
-    value = loss(hr, sr)
-    features = loss.features(hr)
-    ```
+    Examples:
+        >>> loss = PerceptualLoss(weights=None)
+        >>> value = loss(hr, sr)
+        >>> features = loss.features(hr)
     """
 
     def __init__(

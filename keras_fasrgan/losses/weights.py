@@ -1,11 +1,8 @@
 """Loss weights: the official ones come from `keras_fasrgan.recipes`; this merges overrides.
 
-Example:
-
-```python
-from keras_fasrgan.losses import resolve_loss_weights
-resolve_loss_weights({"attention": 1e-2})["attention"]  # 0.01
-```
+Examples:
+    >>> from keras_fasrgan.losses import resolve_loss_weights
+    >>> resolve_loss_weights({"attention": 1e-2})["attention"]  # 0.01
 """
 
 from keras_fasrgan.recipes import get_recipe
@@ -20,12 +17,9 @@ def resolve_loss_weights(loss_weights=None, defaults=None):
     The keys of `defaults` are the terms a method has: a weight for any other term raises
     ValueError (it would be silently unused).
 
-    Example:
-
-    ```python
-    resolve_loss_weights({"pixel": 0.0})
-    resolve_loss_weights({"map": 1.0}, get_recipe("esrgan").loss_weights)  # ValueError
-    ```
+    Examples:
+        >>> resolve_loss_weights({"pixel": 0.0})
+        >>> resolve_loss_weights({"map": 1.0}, get_recipe("esrgan").loss_weights)  # ValueError
     """
     merged = dict(DEFAULT_LOSS_WEIGHTS if defaults is None else defaults)
     for key, value in (loss_weights or {}).items():

@@ -97,9 +97,9 @@ class PSNRMetric(_ImageMeanMetric):
         quantize: round both images to 8-bit levels first (matches evaluating saved PNGs).
         name, dtype: as for any Keras metric.
 
-    Example:
-    >>> model.compile(optimizer="adam", loss="mae",  # doctest: +SKIP
-    ...               metrics=[PSNRMetric(crop_border=4), SSIMMetric(crop_border=4)])
+    Examples:
+        >>> model.compile(optimizer="adam", loss="mae",  # doctest: +SKIP
+        ...               metrics=[PSNRMetric(crop_border=4), SSIMMetric(crop_border=4)])
     """
 
     def __init__(self, crop_border=0, y_channel=True, quantize=False, name="psnr", dtype=None):
@@ -163,11 +163,11 @@ class SSIMMetric(_ImageMeanMetric):
         crop_border, y_channel, quantize, name, dtype: as for `PSNRMetric`. The cropped
             images must be at least 11x11.
 
-    Example:
-    >>> metric = SSIMMetric(crop_border=4)
-    >>> metric.update_state(hr_batch, sr_batch)  # doctest: +SKIP
-    >>> float(metric.result())  # doctest: +SKIP
-    0.84
+    Examples:
+        >>> metric = SSIMMetric(crop_border=4)
+        >>> metric.update_state(hr_batch, sr_batch)  # doctest: +SKIP
+        >>> float(metric.result())  # doctest: +SKIP
+        0.84
     """
 
     def __init__(self, crop_border=0, y_channel=True, quantize=False, name="ssim", dtype=None):

@@ -50,10 +50,10 @@ class AlexNetFeatures(keras.Model):
     Input: `(batch, H, W, 3)` (H, W >= 32 or so). Torch's symmetric padding is reproduced
     with explicit zero padding, so loaded torchvision weights give the same activations.
 
-    Example:
-    >>> feats = AlexNetFeatures()(np.zeros((1, 64, 64, 3), "float32"))  # doctest: +SKIP
-    >>> [f.shape[-1] for f in feats]  # doctest: +SKIP
-    [64, 192, 384, 256, 256]
+    Examples:
+        >>> feats = AlexNetFeatures()(np.zeros((1, 64, 64, 3), "float32"))  # doctest: +SKIP
+        >>> [f.shape[-1] for f in feats]  # doctest: +SKIP
+        [64, 192, 384, 256, 256]
     """
 
     def __init__(self, **kwargs):
@@ -92,10 +92,10 @@ class LPIPS(keras.Model):
     Call it on `[image0, image1]`. Build with `LPIPS.from_weights(...)` to load the official
     weights; a bare `LPIPS()` has random weights.
 
-    Example:
-    >>> metric = LPIPS.from_weights("alex.pth", "alexnet-owt-7be5be79.pth")  # doctest: +SKIP
-    >>> metric.predict([sr_batch, hr_batch])  # doctest: +SKIP
-    array([0.123], dtype=float32)
+    Examples:
+        >>> metric = LPIPS.from_weights("alex.pth", "alexnet-owt-7be5be79.pth")  # doctest: +SKIP
+        >>> metric.predict([sr_batch, hr_batch])  # doctest: +SKIP
+        array([0.123], dtype=float32)
     """
 
     def __init__(self, version="0.1", **kwargs):
@@ -217,9 +217,9 @@ def lpips_distance(image0, image1, lin_path=None, alexnet_path=None, version="0.
     Returns a float for single images, a NumPy array for batches. Pass `model` (an `LPIPS`
     with weights loaded) to avoid reloading the weights for every call.
 
-    Example:
-    >>> lpips_distance(sr, hr, "alex.pth", "alexnet-owt-7be5be79.pth")  # doctest: +SKIP
-    0.1234
+    Examples:
+        >>> lpips_distance(sr, hr, "alex.pth", "alexnet-owt-7be5be79.pth")  # doctest: +SKIP
+        0.1234
     """
     from keras_fasrgan.utils import to_float
 

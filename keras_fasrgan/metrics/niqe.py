@@ -75,10 +75,10 @@ def load_niqe_params(path=None):
         FileNotFoundError: the file is missing; the message says where the file comes from.
         ValueError: the file lacks the expected arrays.
 
-    Example:
-    >>> params = load_niqe_params()
-    >>> params["cov_pris_param"].shape
-    (36, 36)
+    Examples:
+        >>> params = load_niqe_params()
+        >>> params["cov_pris_param"].shape
+        (36, 36)
     """
     path = DEFAULT_PARAMS if path is None else os.fspath(path)
     if not os.path.isfile(path):
@@ -125,11 +125,11 @@ def estimate_aggd_param(block):
 
     Moment matching over the grid `alpha in [0.2, 10]` (step 0.001), as the MATLAB release.
 
-    Example:
-    >>> x = np.random.default_rng(0).normal(0, 1, 100000)
-    >>> alpha, bl, br = estimate_aggd_param(x)
-    >>> round(alpha, 1), round(bl, 1), round(br, 1)  # Gaussian: alpha 2, beta sqrt(2)
-    (2.0, 1.4, 1.4)
+    Examples:
+        >>> x = np.random.default_rng(0).normal(0, 1, 100000)
+        >>> alpha, bl, br = estimate_aggd_param(x)
+        >>> round(alpha, 1), round(bl, 1), round(br, 1)  # Gaussian: alpha 2, beta sqrt(2)
+        (2.0, 1.4, 1.4)
     """
     gamma = _scipy().special.gamma
     block = np.asarray(block, dtype=np.float64).ravel()
@@ -166,10 +166,10 @@ def mscn(image, window):
     `I - mu` residues below `MSCN_ZERO` (an exact 0 up to rounding, as on flat patches) are
     set to 0, as MATLAB's `imfilter` returns them (see the module docstring).
 
-    Example:
-    >>> flat = np.full((16, 16), 100.0)
-    >>> bool(np.all(mscn(flat, load_niqe_params()["gaussian_window"]) == 0))
-    True
+    Examples:
+        >>> flat = np.full((16, 16), 100.0)
+        >>> bool(np.all(mscn(flat, load_niqe_params()["gaussian_window"]) == 0))
+        True
     """
     convolve = _scipy().ndimage.convolve
     mu = convolve(image, window, mode="nearest")
@@ -220,10 +220,10 @@ def niqe(image, params_path=None, crop_border=0, block_size=96):
     Returns:
         float.
 
-    Example:
-    >>> import skimage.data
-    >>> round(niqe(skimage.data.astronaut()), 2)
-    3.07
+    Examples:
+        >>> import skimage.data
+        >>> round(niqe(skimage.data.astronaut()), 2)
+        3.07
     """
     params = params_path if isinstance(params_path, dict) else load_niqe_params(params_path)
     image = np.asarray(image)
@@ -258,8 +258,8 @@ def perceptual_index(ma, niqe_score):
     Ma's score (Ma et al. 2017) needs its trained regression forests (MATLAB), which are not
     part of this package: compute it with the PIRM toolbox and pass it in.
 
-    Example:
-    >>> perceptual_index(8.0, 4.0)
-    3.0
+    Examples:
+        >>> perceptual_index(8.0, 4.0)
+        3.0
     """
     return ((10.0 - float(ma)) + float(niqe_score)) / 2.0

@@ -45,10 +45,10 @@ def rgb_to_y(image):
     Returns:
         float64 array of shape `image.shape[:-1]`.
 
-    Example:
-    >>> import numpy as np
-    >>> float(rgb_to_y(np.array([255, 255, 255], np.uint8)))
-    235.0
+    Examples:
+        >>> import numpy as np
+        >>> float(rgb_to_y(np.array([255, 255, 255], np.uint8)))
+        235.0
     """
     image = _to_unit_float64(image)
     if image.ndim < 1 or image.shape[-1] != 3:
@@ -112,12 +112,12 @@ def psnr(sr, hr, crop_border=0, y_channel=True, data_range=255.0):
     Raises:
         ValueError: the shapes differ (the message names both), or the crop leaves nothing.
 
-    Example:
-    >>> import numpy as np
-    >>> hr = np.zeros((32, 32, 3), np.uint8)
-    >>> sr = hr.copy(); sr[..., 1] = 2
-    >>> round(psnr(sr, hr, crop_border=4), 4)
-    48.3101
+    Examples:
+        >>> import numpy as np
+        >>> hr = np.zeros((32, 32, 3), np.uint8)
+        >>> sr = hr.copy(); sr[..., 1] = 2
+        >>> round(psnr(sr, hr, crop_border=4), 4)
+        48.3101
     """
     sr, hr = _prepare(sr, hr, crop_border, y_channel)
     mse = np.mean((sr - hr) ** 2)
@@ -169,11 +169,11 @@ def ssim(sr, hr, crop_border=0, y_channel=True):
     Raises:
         ValueError: shapes differ, or the cropped image is smaller than the 11x11 window.
 
-    Example:
-    >>> import numpy as np
-    >>> hr = np.random.default_rng(0).integers(0, 256, (32, 32, 3), dtype=np.uint8)
-    >>> ssim(hr, hr, crop_border=4)
-    1.0
+    Examples:
+        >>> import numpy as np
+        >>> hr = np.random.default_rng(0).integers(0, 256, (32, 32, 3), dtype=np.uint8)
+        >>> ssim(hr, hr, crop_border=4)
+        1.0
     """
     sr, hr = _prepare(sr, hr, crop_border, y_channel)
     if min(sr.shape[:2]) < 11:

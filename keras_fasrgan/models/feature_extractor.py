@@ -26,12 +26,12 @@ class FeatureExtractor(Network):
         in_channels: input channels (3).
         init_scale: scale of the convs' Kaiming-normal initialisation (1, as `define_E`).
 
-    Example:
-    >>> extractor = FeatureExtractor(num_blocks=1)
-    >>> extractor.count_params()
-    758144
-    >>> extractor(keras.ops.zeros((1, 16, 16, 3))).shape
-    (1, 16, 16, 64)
+    Examples:
+        >>> extractor = FeatureExtractor(num_blocks=1)
+        >>> extractor.count_params()
+        758144
+        >>> extractor(keras.ops.zeros((1, 16, 16, 3))).shape
+        (1, 16, 16, 64)
     """
 
     def __init__(

@@ -1,4 +1,4 @@
-"""RRDBNet: the ESRGAN generator that FASRGAN and Fs-SRGAN use (DESIGN.md 1.1)."""
+"""RRDBNet: the ESRGAN generator that FASRGAN and Fs-SRGAN use (ESRGAN, Wang et al. 2018)."""
 
 import keras
 
@@ -75,15 +75,15 @@ class RRDBNet(Network):
         pixel_unshuffle: 1 (no unshuffle, ESRGAN), 2 (Real-ESRGAN x2) or 4 (Real-ESRGAN x1);
             `scale * pixel_unshuffle` is the upsampler's factor.
 
-    Example:
-    >>> model = RRDBNet(scale=4, num_blocks=2, filters=16, growth_channels=8)
-    >>> model(keras.ops.zeros((1, 12, 12, 3))).shape
-    (1, 48, 48, 3)
-    >>> RRDBNet().count_params()
-    16697987
-    >>> x2 = RRDBNet(scale=2, pixel_unshuffle=2, num_blocks=1, filters=8, growth_channels=4)
-    >>> x2(keras.ops.zeros((1, 12, 12, 3))).shape
-    (1, 24, 24, 3)
+    Examples:
+        >>> model = RRDBNet(scale=4, num_blocks=2, filters=16, growth_channels=8)
+        >>> model(keras.ops.zeros((1, 12, 12, 3))).shape
+        (1, 48, 48, 3)
+        >>> RRDBNet().count_params()
+        16697987
+        >>> x2 = RRDBNet(scale=2, pixel_unshuffle=2, num_blocks=1, filters=8, growth_channels=4)
+        >>> x2(keras.ops.zeros((1, 12, 12, 3))).shape
+        (1, 24, 24, 3)
     """
 
     def __init__(

@@ -1,4 +1,4 @@
-"""FASRGAN's fine-grained attention discriminator: a UNet with two outputs (DESIGN.md 1.2)."""
+"""FASRGAN's fine-grained attention discriminator: a UNet with two outputs (authors' `UNet_D`)."""
 
 import keras
 
@@ -34,11 +34,11 @@ class UNetDiscriminator(Network):
             `2f, f, f`. A smaller width makes a lighter discriminator for small generators.
         dense_units: width of the image head's hidden Dense layer (the official 1024).
 
-    Example:
-    >>> disc = UNetDiscriminator(input_size=32)
-    >>> score, score_map = disc(keras.ops.zeros((2, 32, 32, 3)))
-    >>> score.shape, score_map.shape
-    ((2, 1), (2, 32, 32, 3))
+    Examples:
+        >>> disc = UNetDiscriminator(input_size=32)
+        >>> score, score_map = disc(keras.ops.zeros((2, 32, 32, 3)))
+        >>> score.shape, score_map.shape
+        ((2, 1), (2, 32, 32, 3))
     """
 
     def __init__(self, in_channels=3, input_size=128, faithful_bn_epsilon=True, filters=64,

@@ -1,4 +1,4 @@
-"""ESRGAN's VGG-style discriminator (`Discriminator_VGG_128` / `_192`), DESIGN.md 1.3."""
+"""ESRGAN's VGG-style discriminator (`Discriminator_VGG_128` / `_192` of Wang et al. 2018)."""
 
 import keras
 
@@ -37,10 +37,10 @@ class VGGDiscriminator(Network):
         input_size: side of the square input: 128 or 192 as the official code, or another
             multiple of 32.
 
-    Example:
-    >>> disc = VGGDiscriminator(input_size=32)
-    >>> disc(keras.ops.zeros((2, 32, 32, 3))).shape
-    (2, 1)
+    Examples:
+        >>> disc = VGGDiscriminator(input_size=32)
+        >>> disc(keras.ops.zeros((2, 32, 32, 3))).shape
+        (2, 1)
     """
 
     def __init__(self, in_channels=3, input_size=128, **kwargs):

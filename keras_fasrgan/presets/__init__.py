@@ -5,9 +5,9 @@ scikit-image photos by `scripts/train_demo_preset.py`). It is NOT the paper's FA
 there so that the demo and `fasrgan upscale --model demo_x4` beat bicubic out of the box. The
 paper's generators come from the authors' releases, converted with `fasrgan convert`.
 
-Example:
->>> from keras_fasrgan.presets import load_preset
->>> model = load_preset("demo_x4")  # doctest: +SKIP
+Examples:
+    >>> from keras_fasrgan.presets import load_preset
+    >>> model = load_preset("demo_x4")  # doctest: +SKIP
 """
 
 import json

@@ -8,14 +8,11 @@
 Each trainer's defaults (optimizers, loss weights) come from its recipe in
 `keras_fasrgan.recipes`.
 
-Example:
-
-```python
-from keras_fasrgan.models import RRDBNet, UNetDiscriminator
-from keras_fasrgan.trainers import FASRGAN
-gan = FASRGAN(RRDBNet(), UNetDiscriminator(), perceptual_loss="vgg19-dcbb9e9d.pth")
-gan.compile()
-```
+Examples:
+    >>> from keras_fasrgan.models import RRDBNet, UNetDiscriminator
+    >>> from keras_fasrgan.trainers import FASRGAN
+    >>> gan = FASRGAN(RRDBNet(), UNetDiscriminator(), perceptual_loss="vgg19-dcbb9e9d.pth")
+    >>> gan.compile()
 """
 
 from keras_fasrgan.trainers.base import SRTrainerBase

@@ -11,9 +11,9 @@ Under a mixed-precision policy the networks compute in float16/bfloat16, their v
 every loss stay float32, and under `mixed_float16` each optimizer is wrapped in a
 `LossScaleOptimizer`.
 
-Example:
->>> model = SRModel(RRDBNet(num_blocks=1, filters=8, growth_channels=4))  # doctest: +SKIP
->>> model.compile(); model.fit(pairs)                                   # doctest: +SKIP
+Examples:
+    >>> model = SRModel(RRDBNet(num_blocks=1, filters=8, growth_channels=4))  # doctest: +SKIP
+    >>> model.compile(); model.fit(pairs)                                   # doctest: +SKIP
 """
 
 import os
@@ -119,12 +119,9 @@ class SRTrainerBase(EMAMixin, keras.Model):
         file, which must then hold one: the end-to-end E+G model that `train()` saves
         (`generator.keras`) or a trainer's `.keras`. Resets the EMA weights.
 
-        Example:
-
-        ```python
-        trainer.load_pretrained_generator("RRDB_PSNR_x4.pth")
-        fs_gan.load_pretrained_generator("runs/fs_psnr/generator.keras")  # E and G
-        ```
+        Examples:
+            >>> trainer.load_pretrained_generator("RRDB_PSNR_x4.pth")
+            >>> fs_gan.load_pretrained_generator("runs/fs_psnr/generator.keras")  # E and G
         """
         from keras_fasrgan.loading import load_generator_weights
 

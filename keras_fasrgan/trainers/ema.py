@@ -5,9 +5,9 @@ E (if any) and G, updated after each G step as `ema = d * ema + (1 - d) * w`. In
 (`call`, `predict`, `evaluate`) and the exports use the averaged weights; training uses the
 live ones.
 
-Example:
->>> model = SRModel(generator, ema_decay=0.999)  # doctest: +SKIP
->>> model.export_generator()                      # doctest: +SKIP
+Examples:
+    >>> model = SRModel(generator, ema_decay=0.999)  # doctest: +SKIP
+    >>> model.export_generator()                      # doctest: +SKIP
 """
 
 from keras import ops

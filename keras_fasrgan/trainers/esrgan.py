@@ -1,14 +1,11 @@
 """ESRGAN baseline trainer: RRDBNet G, VGG-style D, pixel + perceptual + RaGAN.
 
-Example:
-
-```python
-from keras_fasrgan.models import RRDBNet, VGGDiscriminator
-from keras_fasrgan.trainers import ESRGAN
-gan = ESRGAN(RRDBNet(), VGGDiscriminator(input_size=128), perceptual_loss="vgg19-dcbb9e9d.pth")
-gan.compile()  # the "esrgan" recipe: Adam 1e-4 for G and D, halved at 50k/100k/200k/300k
-gan.fit(pairs, epochs=1)  # logs g_loss, pixel, perceptual, adversarial, d_loss, real/fake_score
-```
+Examples:
+    >>> from keras_fasrgan.models import RRDBNet, VGGDiscriminator
+    >>> from keras_fasrgan.trainers import ESRGAN
+    >>> gan = ESRGAN(RRDBNet(), VGGDiscriminator(input_size=128), perceptual_loss="vgg19-dcbb9e9d.pth")
+    >>> gan.compile()  # the "esrgan" recipe: Adam 1e-4 for G and D, halved at 50k/100k/200k/300k
+    >>> gan.fit(pairs, epochs=1)  # logs g_loss, pixel, perceptual, adversarial, d_loss, real/fake_score
 """
 
 import keras
@@ -32,11 +29,8 @@ class ESRGAN(GANTrainerBase):
         ema_decay: None or e.g. 0.999 (EMA generator for inference/export).
         crop_border: PSNR/SSIM border for `evaluate` (default: the generator's scale).
 
-    Example:
-
-    ```python
-    gan = ESRGAN(generator, discriminator, perceptual_loss=None)
-    ```
+    Examples:
+        >>> gan = ESRGAN(generator, discriminator, perceptual_loss=None)
     """
 
     recipe = "esrgan"

@@ -1,19 +1,16 @@
 """FA+Fs-SRGAN trainer: the shared extractor of Fs-SRGAN with FASRGAN's UNet discriminator and
 attention loss (attention weight 1e-2, lr 2.5e-5 in the official recipe).
 
-Example:
-
-```python
-from keras_fasrgan.models import FeatureExtractor, RRDBNet, UNetDiscriminator
-from keras_fasrgan.trainers import FAFsSRGAN
-gan = FAFsSRGAN(
-    FeatureExtractor(num_blocks=2),
-    RRDBNet(num_blocks=15, in_channels=64),
-    UNetDiscriminator(in_channels=64),
-    perceptual_loss="vgg19-dcbb9e9d.pth",
-)
-gan.compile()  # the "fa_fs_srgan" recipe: Adam 2.5e-5 halved at 50k/100k/200k/300k
-```
+Examples:
+    >>> from keras_fasrgan.models import FeatureExtractor, RRDBNet, UNetDiscriminator
+    >>> from keras_fasrgan.trainers import FAFsSRGAN
+    >>> gan = FAFsSRGAN(
+    ...     FeatureExtractor(num_blocks=2),
+    ...     RRDBNet(num_blocks=15, in_channels=64),
+    ...     UNetDiscriminator(in_channels=64),
+    ...     perceptual_loss="vgg19-dcbb9e9d.pth",
+    ... )
+    >>> gan.compile()  # the "fa_fs_srgan" recipe: Adam 2.5e-5 halved at 50k/100k/200k/300k
 """
 
 import keras
@@ -28,11 +25,8 @@ class FAFsSRGAN(FsSRGAN):
     Loss weights default to FASRGAN's with attention 1e-2. Arguments as for `FsSRGAN`, with
     a discriminator returning `(score, score_map)`.
 
-    Example:
-
-    ```python
-    gan = FAFsSRGAN(extractor, generator, UNetDiscriminator(in_channels=64), perceptual_loss=None)
-    ```
+    Examples:
+        >>> gan = FAFsSRGAN(extractor, generator, UNetDiscriminator(in_channels=64), perceptual_loss=None)
     """
 
     recipe = "fa_fs_srgan"

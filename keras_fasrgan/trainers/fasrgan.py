@@ -1,16 +1,13 @@
 """FASRGAN trainer: UNet discriminator with image score and per-pixel score map, plus the
 fine-grained attention loss.
 
-Example:
-
-```python
-from keras_fasrgan.models import RRDBNet, UNetDiscriminator
-from keras_fasrgan.trainers import FASRGAN
-gan = FASRGAN(RRDBNet(), UNetDiscriminator(), perceptual_loss="vgg19-dcbb9e9d.pth")
-gan.load_pretrained_generator("RRDB_PSNR_x4.pth")
-gan.compile()  # the "fasrgan" recipe: Adam 1e-4 halved at 50k/100k/200k/300k
-gan.fit(pairs, epochs=1)  # logs g_loss, pixel, perceptual, adversarial, map, attention, d_loss, ...
-```
+Examples:
+    >>> from keras_fasrgan.models import RRDBNet, UNetDiscriminator
+    >>> from keras_fasrgan.trainers import FASRGAN
+    >>> gan = FASRGAN(RRDBNet(), UNetDiscriminator(), perceptual_loss="vgg19-dcbb9e9d.pth")
+    >>> gan.load_pretrained_generator("RRDB_PSNR_x4.pth")
+    >>> gan.compile()  # the "fasrgan" recipe: Adam 1e-4 halved at 50k/100k/200k/300k
+    >>> gan.fit(pairs, epochs=1)  # logs g_loss, pixel, perceptual, adversarial, map, attention, d_loss, ...
 """
 
 import keras
@@ -28,11 +25,8 @@ class FASRGAN(GANTrainerBase):
     discriminator returning `(score, score_map)` (`UNetDiscriminator`); `loss_weights` also
     accepts "map" and "attention".
 
-    Example:
-
-    ```python
-    gan = FASRGAN(generator, UNetDiscriminator(input_size=128), loss_weights={"attention": 1e-2})
-    ```
+    Examples:
+        >>> gan = FASRGAN(generator, UNetDiscriminator(input_size=128), loss_weights={"attention": 1e-2})
     """
 
     recipe = "fasrgan"

@@ -1,19 +1,16 @@
 """Fs-SRGAN trainer: a feature extractor E shared by G and D.
 
-Example:
-
-```python
-from keras_fasrgan.models import FeatureExtractor, RRDBNet, VGGDiscriminator
-from keras_fasrgan.trainers import FsSRGAN
-gan = FsSRGAN(
-    FeatureExtractor(num_blocks=1),
-    RRDBNet(num_blocks=16, in_channels=64),
-    VGGDiscriminator(in_channels=64, input_size=192),
-    perceptual_loss="vgg19-dcbb9e9d.pth",
-)
-gan.load_pretrained_generator("runs/fs_srgan_psnr/generator.keras")  # E and G
-gan.compile()  # the "fs_srgan" recipe: Adam 1e-4 halved at 50k/100k/200k/300k
-```
+Examples:
+    >>> from keras_fasrgan.models import FeatureExtractor, RRDBNet, VGGDiscriminator
+    >>> from keras_fasrgan.trainers import FsSRGAN
+    >>> gan = FsSRGAN(
+    ...     FeatureExtractor(num_blocks=1),
+    ...     RRDBNet(num_blocks=16, in_channels=64),
+    ...     VGGDiscriminator(in_channels=64, input_size=192),
+    ...     perceptual_loss="vgg19-dcbb9e9d.pth",
+    ... )
+    >>> gan.load_pretrained_generator("runs/fs_srgan_psnr/generator.keras")  # E and G
+    >>> gan.compile()  # the "fs_srgan" recipe: Adam 1e-4 halved at 50k/100k/200k/300k
 """
 
 import keras
@@ -35,11 +32,8 @@ class FsSRGAN(GANTrainerBase):
         discriminator: `VGGDiscriminator(in_channels=extractor's filters)`.
         others: as for `ESRGAN`.
 
-    Example:
-
-    ```python
-    gan = FsSRGAN(extractor, generator, discriminator, perceptual_loss=None)
-    ```
+    Examples:
+        >>> gan = FsSRGAN(extractor, generator, discriminator, perceptual_loss=None)
     """
 
     recipe = "fs_srgan"

@@ -5,12 +5,12 @@ ESRGAN and Fs-SRGAN use pixel, perceptual and adversarial; FASRGAN and FA+Fs-SRG
 score-map GAN term and the fine-grained attention term, which need a discriminator with a
 score map. `GENERATOR_TERMS` gives each term's formula on the tensors of one G step.
 
-Example:
->>> spec = LossSpec.for_recipe("fasrgan", {"attention": 1e-2})
->>> spec.terms
-('pixel', 'perceptual', 'adversarial', 'map', 'attention')
->>> spec.uses_score_map, spec.weights["attention"]
-(True, 0.01)
+Examples:
+    >>> spec = LossSpec.for_recipe("fasrgan", {"attention": 1e-2})
+    >>> spec.terms
+    ('pixel', 'perceptual', 'adversarial', 'map', 'attention')
+    >>> spec.uses_score_map, spec.weights["attention"]
+    (True, 0.01)
 """
 
 import collections

@@ -12,10 +12,10 @@ class OptimizerGroup(keras.optimizers.Optimizer):
     travel with it. The sub-optimizers are built and applied by the trainer; this container
     never applies gradients itself.
 
-    Example:
-    >>> group = OptimizerGroup([keras.optimizers.Adam(1e-4), keras.optimizers.Adam(1e-4)])
-    >>> len(group.optimizers)
-    2
+    Examples:
+        >>> group = OptimizerGroup([keras.optimizers.Adam(1e-4), keras.optimizers.Adam(1e-4)])
+        >>> len(group.optimizers)
+        2
     """
 
     def __init__(self, optimizers, name="optimizer_group", **kwargs):
@@ -67,10 +67,10 @@ def with_loss_scaling(optimizer, dtype_policy, name):
     Each of a GAN's optimizers gets its own dynamic loss scale: the G and D losses have
     different magnitudes, and an overflow in one step must not skip the other.
 
-    Example:
-    >>> opt = with_loss_scaling(keras.optimizers.Adam(), keras.DTypePolicy("mixed_float16"), "g")
-    >>> type(opt).__name__
-    'LossScaleOptimizer'
+    Examples:
+        >>> opt = with_loss_scaling(keras.optimizers.Adam(), keras.DTypePolicy("mixed_float16"), "g")
+        >>> type(opt).__name__
+        'LossScaleOptimizer'
     """
     scaled = keras.optimizers.LossScaleOptimizer
     policy = dtype_policy if isinstance(dtype_policy, str) else dtype_policy.name

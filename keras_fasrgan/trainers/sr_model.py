@@ -1,15 +1,12 @@
 """PSNR-oriented training stage: the generator (optionally E + G) with the L1 loss only.
 
-Example:
-
-```python
-from keras_fasrgan.models import RRDBNet
-from keras_fasrgan.trainers import SRModel
-model = SRModel(RRDBNet(num_blocks=2, filters=16, growth_channels=8))
-model.compile()                      # official Adam, lr 2e-4 halved at 50k/100k/200k/600k/...
-model.fit(dataset_of_lr_hr_pairs, epochs=1)
-model.evaluate(val_pairs)            # {"psnr": ..., "ssim": ...}
-```
+Examples:
+    >>> from keras_fasrgan.models import RRDBNet
+    >>> from keras_fasrgan.trainers import SRModel
+    >>> model = SRModel(RRDBNet(num_blocks=2, filters=16, growth_channels=8))
+    >>> model.compile()                      # official Adam, lr 2e-4 halved at 50k/100k/200k/600k/...
+    >>> model.fit(dataset_of_lr_hr_pairs, epochs=1)
+    >>> model.evaluate(val_pairs)            # {"psnr": ..., "ssim": ...}
 """
 
 import keras
@@ -37,12 +34,9 @@ class SRModel(SRTrainerBase):
 
     `fit` logs `loss` (the L1); `evaluate` logs `psnr` and `ssim`.
 
-    Example:
-
-    ```python
-    model = SRModel(generator, ema_decay=0.999)
-    model.compile(optimizer=keras.optimizers.Adam(2e-4))
-    ```
+    Examples:
+        >>> model = SRModel(generator, ema_decay=0.999)
+        >>> model.compile(optimizer=keras.optimizers.Adam(2e-4))
     """
 
     recipe = "psnr"

@@ -17,9 +17,9 @@ A variable that receives no gradient is an error naming it (TensorFlow, PyTorch)
 otherwise silently never train. JAX's `value_and_grad` returns zeros for unused inputs, so
 there it cannot be told apart from a zero gradient.
 
-Example:
->>> ctx = eager_context()  # doctest: +SKIP
->>> sr = ctx.grad_step(lambda: trainer.l1(lr, hr), trainer.g_variables, opt)  # doctest: +SKIP
+Examples:
+    >>> ctx = eager_context()  # doctest: +SKIP
+    >>> sr = ctx.grad_step(lambda: trainer.l1(lr, hr), trainer.g_variables, opt)  # doctest: +SKIP
 """
 
 import keras
@@ -29,9 +29,9 @@ from keras import ops
 def num_replicas_in_sync():
     """Number of replicas of the current `tf.distribute` strategy (1 off TensorFlow).
 
-    Example:
-    >>> num_replicas_in_sync()
-    1
+    Examples:
+        >>> num_replicas_in_sync()
+        1
     """
     if keras.backend.backend() != "tensorflow":
         return 1
@@ -43,11 +43,11 @@ def num_replicas_in_sync():
 def check_gradients(grads, variables):
     """Raises ValueError naming every variable whose gradient is None.
 
-    Example:
-    >>> check_gradients([None], [keras.Variable(1.0, name="w")])
-    Traceback (most recent call last):
-    ...
-    ValueError: no gradient for 1 variable(s) in this step: w ...
+    Examples:
+        >>> check_gradients([None], [keras.Variable(1.0, name="w")])
+        Traceback (most recent call last):
+        ...
+        ValueError: no gradient for 1 variable(s) in this step: w ...
     """
     missing = [v.path for g, v in zip(grads, variables) if g is None]
     if missing:
@@ -196,9 +196,9 @@ class JaxStep:
 def eager_context():
     """The step context of the current (non-JAX) backend.
 
-    Example:
-    >>> type(eager_context()).__name__  # doctest: +SKIP
-    'TensorFlowStep'
+    Examples:
+        >>> type(eager_context()).__name__  # doctest: +SKIP
+        'TensorFlowStep'
     """
     if keras.backend.backend() == "tensorflow":
         return TensorFlowStep()

@@ -6,12 +6,9 @@
 - `datasets`: the training / validation data of a run (DIV2K, photo folders, datasets);
 - `run`: `train()`, in named steps; `callbacks`: NaN stop, safe backups, sample images.
 
-Example:
-
-```python
-from keras_fasrgan.training import load_config, build_trainer, train
-result = train("fasrgan_x4", "~/data/DIV2K", "runs/fasrgan", pretrained="RRDB_PSNR_x4.pth")
-```
+Examples:
+    >>> from keras_fasrgan.training import load_config, build_trainer, train
+    >>> result = train("fasrgan_x4", "~/data/DIV2K", "runs/fasrgan", pretrained="RRDB_PSNR_x4.pth")
 """
 
 from keras_fasrgan.training.build import build_networks

@@ -1,22 +1,16 @@
 """From a `TrainingConfig` to networks, optimizers and a compiled trainer.
 
-Example:
-
-```python
-from keras_fasrgan.training import build_trainer, load_config
-trainer = build_trainer(load_config("psnr_x4", {"generator.num_blocks": 2}))
-```
+Examples:
+    >>> from keras_fasrgan.training import build_trainer, load_config
+    >>> trainer = build_trainer(load_config("psnr_x4", {"generator.num_blocks": 2}))
 """
 
 
 def build_networks(config):
     """`(generator, extractor or None, discriminator or None)` for `config`.
 
-    Example:
-
-    ```python
-    g, e, d = build_networks(load_config("fs_srgan_x4"))
-    ```
+    Examples:
+        >>> g, e, d = build_networks(load_config("fs_srgan_x4"))
     """
     from keras_fasrgan import models
     from keras_fasrgan.training.config import load_config
@@ -40,11 +34,8 @@ def build_networks(config):
 def make_optimizer(config):
     """Adam (0.9, 0.999, eps 1e-8) with the config's halving schedule.
 
-    Example:
-
-    ```python
-    opt = make_optimizer(load_config("fasrgan_x4"))
-    ```
+    Examples:
+        >>> opt = make_optimizer(load_config("fasrgan_x4"))
     """
     from keras_fasrgan.optimizers import MultiStepDecay
     from keras_fasrgan.optimizers import official_optimizer
@@ -62,11 +53,8 @@ def build_trainer(config, compile=True, jit_compile="auto", pretrained=True):
     `pretrained_extractor` are loaded when set (a missing file raises FileNotFoundError).
     Call inside `strategy.scope()` to train with `tf.distribute`.
 
-    Example:
-
-    ```python
-    trainer = build_trainer(load_config("psnr_x4", {"generator.num_blocks": 2}))
-    ```
+    Examples:
+        >>> trainer = build_trainer(load_config("psnr_x4", {"generator.num_blocks": 2}))
     """
     import keras
 

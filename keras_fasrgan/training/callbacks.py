@@ -9,12 +9,9 @@
 - `SampleImages`: writes `samples/step_XXXXXXX.png` (LR | bicubic | SR | HR figure) at each
   validation.
 
-Example:
-
-```python
-callbacks = [StopOnNaN(), TrainingBackup("run/backup")]
-trainer.fit(data, steps_per_epoch=1000, epochs=500, callbacks=callbacks)
-```
+Examples:
+    >>> callbacks = [StopOnNaN(), TrainingBackup("run/backup")]
+    >>> trainer.fit(data, steps_per_epoch=1000, epochs=500, callbacks=callbacks)
 """
 
 import json
@@ -59,13 +56,10 @@ class StopOnNaN(keras.callbacks.Callback):
     checkpoint. With `raise_error=True` a `FloatingPointError` is raised instead (after
     `on_train_end`, from `train()`).
 
-    Example:
-
-    ```python
-    stop = StopOnNaN()
-    trainer.fit(data, epochs=1, steps_per_epoch=100, callbacks=[stop])
-    if stop.stopped_step: print(stop.message)
-    ```
+    Examples:
+        >>> stop = StopOnNaN()
+        >>> trainer.fit(data, epochs=1, steps_per_epoch=100, callbacks=[stop])
+        >>> if stop.stopped_step: print(stop.message)
     """
 
     def __init__(self, raise_error=False):
@@ -129,11 +123,8 @@ class TrainingBackup(keras.callbacks.BackupAndRestore):
     Keras' restore resumes at the start of the saved epoch, so a checkpoint taken in the
     middle of an epoch would replay steps after a restart.
 
-    Example:
-
-    ```python
-    backup = TrainingBackup("run/backup", delete_checkpoint=False)
-    ```
+    Examples:
+        >>> backup = TrainingBackup("run/backup", delete_checkpoint=False)
     """
 
     def __init__(
@@ -195,11 +186,8 @@ class TrainingBackup(keras.callbacks.BackupAndRestore):
 def read_backup_metadata(backup_dir):
     """The metadata of the checkpoint in `backup_dir`, or None when there is none.
 
-    Example:
-
-    ```python
-    meta = read_backup_metadata("run/backup")  # {"epoch": 3, "iteration": 3000, ...}
-    ```
+    Examples:
+        >>> meta = read_backup_metadata("run/backup")  # {"epoch": 3, "iteration": 3000, ...}
     """
     path = os.path.join(os.fspath(backup_dir), "training_metadata.json")
     weights = os.path.join(os.fspath(backup_dir), "latest.weights.h5")
@@ -216,11 +204,8 @@ class SampleImages(keras.callbacks.Callback):
     LR | bicubic | SR | HR with PSNR/SSIM in the titles (`keras_fasrgan.visualize`), named
     after the trainer's iteration: `directory/step_0001000.png`.
 
-    Example:
-
-    ```python
-    SampleImages("run/samples", lr, hr, every=5)
-    ```
+    Examples:
+        >>> SampleImages("run/samples", lr, hr, every=5)
     """
 
     def __init__(self, directory, lr, hr, every=1):

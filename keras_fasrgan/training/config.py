@@ -7,13 +7,10 @@ recipes. Every key must apply to the method: an `extractor` setting for a method
 a loss weight the method does not have, a network argument the network does not take, or a
 VGG19 for a method without perceptual loss is an error, never silently ignored.
 
-Example:
-
-```python
-from keras_fasrgan.training import load_config
-config = load_config("fasrgan_x4", overrides={"generator.num_blocks": 1, "vgg_weights": None})
-config = load_config("my_run.json")   # {"base": "fasrgan_x4", "patch_size": 96}
-```
+Examples:
+    >>> from keras_fasrgan.training import load_config
+    >>> config = load_config("fasrgan_x4", overrides={"generator.num_blocks": 1, "vgg_weights": None})
+    >>> config = load_config("my_run.json")   # {"base": "fasrgan_x4", "patch_size": 96}
 """
 
 import copy
@@ -79,11 +76,8 @@ class TrainingConfig:
         validate_every: iterations between validations and sample images (a multiple of
             `checkpoint_every`).
 
-    Example:
-
-    ```python
-    config = TrainingConfig(method="esrgan", loss_weights={"pixel": 1e-2})
-    ```
+    Examples:
+        >>> config = TrainingConfig(method="esrgan", loss_weights={"pixel": 1e-2})
     """
 
     name: str = "custom"
@@ -131,11 +125,8 @@ class TrainingConfig:
 def parse_value(text):
     """A `--set key=value` value: JSON when it parses (numbers, true, null, lists), else text.
 
-    Example:
-
-    ```python
-    parse_value("1e-4"), parse_value("none"), parse_value("imagenet")  # (0.0001, None, 'imagenet')
-    ```
+    Examples:
+        >>> parse_value("1e-4"), parse_value("none"), parse_value("imagenet")  # (0.0001, None, 'imagenet')
     """
     if text.lower() in ("none", "null"):
         return None
@@ -152,11 +143,8 @@ def apply_overrides(config, overrides):
     dotted key on a field that is None for this method (e.g. `extractor.*` without E), or
     any setting the method does not use raises ValueError (see `check_config`).
 
-    Example:
-
-    ```python
-    apply_overrides(PRESETS["fasrgan_x4"], {"batch_size": 4, "generator.num_blocks": 2})
-    ```
+    Examples:
+        >>> apply_overrides(PRESETS["fasrgan_x4"], {"batch_size": 4, "generator.num_blocks": 2})
     """
     out = copy.deepcopy(config)
     fields = {f.name for f in dataclasses.fields(TrainingConfig)}
@@ -199,11 +187,8 @@ def _check_network(config, field, cls_name):
 def check_config(config):
     """Raises ValueError when a setting of `config` is invalid or does not apply to its method.
 
-    Example:
-
-    ```python
-    check_config(TrainingConfig(method="esrgan"))  # ValueError: the map/attention weights
-    ```
+    Examples:
+        >>> check_config(TrainingConfig(method="esrgan"))  # ValueError: the map/attention weights
     """
     if config.method not in RECIPES:
         raise ValueError(f"unknown method {config.method!r}; expected one of {sorted(RECIPES)}")
@@ -246,12 +231,9 @@ def load_config(name_or_path, overrides=None):
     the fields it changes; dotted keys work there too. Without `base`, it starts from the
     preset of its `method` (default FASRGAN).
 
-    Example:
-
-    ```python
-    config = load_config("fs_srgan_x4", overrides={"batch_size": 8})
-    config = load_config("my_run.json")   # {"base": "fasrgan_x4", "patch_size": 96}
-    ```
+    Examples:
+        >>> config = load_config("fs_srgan_x4", overrides={"batch_size": 8})
+        >>> config = load_config("my_run.json")   # {"base": "fasrgan_x4", "patch_size": 96}
     """
     from keras_fasrgan.training.presets import PRESETS
     from keras_fasrgan.training.presets import available_configs
@@ -286,11 +268,8 @@ def load_config(name_or_path, overrides=None):
 def save_config(config, path):
     """Writes `config` as JSON (atomically); `load_config(path)` reads it back.
 
-    Example:
-
-    ```python
-    save_config(load_config("fasrgan_x4"), "run/config.json")
-    ```
+    Examples:
+        >>> save_config(load_config("fasrgan_x4"), "run/config.json")
     """
     from keras_fasrgan.utils import atomic_write
 

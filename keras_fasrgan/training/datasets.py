@@ -1,10 +1,7 @@
 """The datasets of a training run: from a folder (DIV2K or photos), a dataset or a function.
 
-Example:
-
-```python
-train_ds = training_dataset("~/photos", config, start_step=0, cache_dir="/tmp/lr")
-```
+Examples:
+    >>> train_ds = training_dataset("~/photos", config, start_step=0, cache_dir="/tmp/lr")
 """
 
 import os

@@ -4,13 +4,10 @@
 weights, iterations); `recipe_table()` prints them. `tiny_overrides(config)` shrinks a
 config to a CPU smoke test (`fasrgan train --tiny`).
 
-Example:
-
-```python
-from keras_fasrgan.training import PRESETS, tiny_overrides, load_config
-config = load_config("fs_srgan_psnr_x4")
-tiny = load_config("fs_srgan_psnr_x4", tiny_overrides(config))
-```
+Examples:
+    >>> from keras_fasrgan.training import PRESETS, tiny_overrides, load_config
+    >>> config = load_config("fs_srgan_psnr_x4")
+    >>> tiny = load_config("fs_srgan_psnr_x4", tiny_overrides(config))
 """
 
 from keras_fasrgan.recipes import RECIPES
@@ -32,11 +29,8 @@ TINY_RUN = {
 def preset_from_recipe(recipe):
     """The `TrainingConfig` of a `keras_fasrgan.recipes.Recipe` (what `PRESETS` holds).
 
-    Example:
-
-    ```python
-    preset_from_recipe(get_recipe("fasrgan")).name  # 'fasrgan_x4'
-    ```
+    Examples:
+        >>> preset_from_recipe(get_recipe("fasrgan")).name  # 'fasrgan_x4'
     """
     if recipe.discriminator is None:
         discriminator = None
@@ -68,11 +62,8 @@ PRESETS = {p.name: p for p in map(preset_from_recipe, RECIPES.values())}
 def available_configs():
     """Names of the training presets.
 
-    Example:
-
-    ```python
-    available_configs()[:2]  # ['esrgan_x4', 'fa_fs_srgan_psnr_x4']
-    ```
+    Examples:
+        >>> available_configs()[:2]  # ['esrgan_x4', 'fa_fs_srgan_psnr_x4']
     """
     return sorted(PRESETS)
 
@@ -81,12 +72,9 @@ def tiny_overrides(config):
     """Overrides that make `config` tiny (1-block 8-filter networks, batch 2, patch 32, no
     VGG, a checkpoint and validation every iteration); only keys that apply to its method.
 
-    Example:
-
-    ```python
-    config = load_config("fasrgan_x4")
-    tiny = load_config(config, tiny_overrides(config))
-    ```
+    Examples:
+        >>> config = load_config("fasrgan_x4")
+        >>> tiny = load_config(config, tiny_overrides(config))
     """
     out = {f"generator.{k}": v for k, v in TINY_NETWORK.items()}
     if config.extractor is not None:

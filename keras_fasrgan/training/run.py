@@ -26,13 +26,10 @@ a deterministic function of the step; for folders the stream is reseeded with
 `seed + start_step` (a fresh, reproducible patch order: decoding the skipped patches again
 would cost as much as the training itself).
 
-Example:
-
-```python
-from keras_fasrgan.training import train
-result = train("fasrgan_x4", "~/data/DIV2K", "runs/fasrgan", steps=500_000,
-               pretrained="RRDB_PSNR_x4.pth", vgg_weights="vgg19-dcbb9e9d.pth")
-```
+Examples:
+    >>> from keras_fasrgan.training import train
+    >>> result = train("fasrgan_x4", "~/data/DIV2K", "runs/fasrgan", steps=500_000,
+    ...                pretrained="RRDB_PSNR_x4.pth", vgg_weights="vgg19-dcbb9e9d.pth")
 """
 
 import dataclasses
@@ -301,12 +298,9 @@ def train(
         A dict: `status` ("done" or "nan"), `iteration`, `history` (Keras logs per epoch),
         `message` (NaN stop), `generator` (path of the saved model or None), `trainer`.
 
-    Example:
-
-    ```python
-    result = train("psnr_x4", "~/photos", "runs/psnr", steps=1000,
-                   overrides={"generator.num_blocks": 4})
-    ```
+    Examples:
+        >>> result = train("psnr_x4", "~/photos", "runs/psnr", steps=1000,
+        ...                overrides={"generator.num_blocks": 4})
     """
     from keras_fasrgan.training.datasets import first_pair
     from keras_fasrgan.training.datasets import training_dataset

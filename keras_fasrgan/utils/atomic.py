@@ -55,9 +55,9 @@ def remove_stale_temporaries(path):
     Only files named `.NAME.tmp-PID-...` for this target whose process `PID` no longer runs
     on this machine are removed.
 
-    Example:
-    >>> remove_stale_temporaries("out/photo.png")  # doctest: +SKIP
-    ['out/.photo.png.tmp-4242-k3j2h1.png']
+    Examples:
+        >>> remove_stale_temporaries("out/photo.png")  # doctest: +SKIP
+        ['out/.photo.png.tmp-4242-k3j2h1.png']
     """
     path = os.fspath(path)
     directory = os.path.dirname(os.path.abspath(path))
@@ -85,9 +85,9 @@ def atomic_write(path, suffix=None):
         suffix: the temporary file's suffix (default: `path`'s extension); writers that choose
             the format from the name need it, e.g. `".keras"` or `".weights.h5"`.
 
-    Example:
-    >>> with atomic_write("out.json") as tmp:  # doctest: +SKIP
-    ...     open(tmp, "w").write("{}")
+    Examples:
+        >>> with atomic_write("out.json") as tmp:  # doctest: +SKIP
+        ...     open(tmp, "w").write("{}")
     """
     path = os.fspath(path)
     directory = os.path.dirname(os.path.abspath(path))

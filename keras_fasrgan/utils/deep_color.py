@@ -43,10 +43,10 @@ def _chunk(tag, data):
 def encode_png16(image, icc_profile=None):
     """PNG bytes of an `(H, W, C)` uint16 image, C = 2 (gray + alpha), 3 or 4.
 
-    Example:
-    >>> data = encode_png16(np.zeros((2, 3, 3), np.uint16))
-    >>> data[:8] == b"\\x89PNG\\r\\n\\x1a\\n", data[24:26]
-    (True, b'\\x10\\x02')
+    Examples:
+        >>> data = encode_png16(np.zeros((2, 3, 3), np.uint16))
+        >>> data[:8] == b"\\x89PNG\\r\\n\\x1a\\n", data[24:26]
+        (True, b'\\x10\\x02')
     """
     h, w, c = image.shape
     raw = np.ascontiguousarray(image, dtype=">u2").reshape(h, w * c)

@@ -92,11 +92,11 @@ def read_image(path, mode="RGB", with_info=False):
     Raises:
         ImageReadError: missing, empty, corrupt or too large a file, or an unsupported mode.
 
-    Example:
-    >>> image = read_image("photo.png")  # doctest: +SKIP
-    >>> image.shape, image.dtype  # doctest: +SKIP
-    ((480, 640, 3), dtype('uint8'))
-    >>> image, info = read_image("phone.jpg", mode="keep", with_info=True)  # doctest: +SKIP
+    Examples:
+        >>> image = read_image("photo.png")  # doctest: +SKIP
+        >>> image.shape, image.dtype  # doctest: +SKIP
+        ((480, 640, 3), dtype('uint8'))
+        >>> image, info = read_image("phone.jpg", mode="keep", with_info=True)  # doctest: +SKIP
     """
     if mode not in ("RGB", "keep", "Y"):
         raise ValueError(f"mode must be 'RGB', 'keep' or 'Y', got {mode!r}")
@@ -224,9 +224,9 @@ def from_float(image, dtype):
 def image_format(path):
     """Pillow's format name for `path`'s extension ("PNG", "JPEG", ...), or None if unknown.
 
-    Example:
-    >>> image_format("out.JPG"), image_format("out.xyz")
-    ('JPEG', None)
+    Examples:
+        >>> image_format("out.JPG"), image_format("out.xyz")
+        ('JPEG', None)
     """
     return Image.registered_extensions().get(os.path.splitext(os.fspath(path))[1].lower())
 
@@ -252,9 +252,9 @@ def write_image(path, image, icc_profile=None):
         icc_profile: an ICC profile to embed (as `read_image(..., with_info=True)` returns);
             written for PNG, JPEG, TIFF and WebP when its colour space (gray or RGB) fits.
 
-    Example:
-    >>> image, info = read_image("photo.jpg", with_info=True)  # doctest: +SKIP
-    >>> write_image("copy.png", image, icc_profile=info.icc_profile)  # doctest: +SKIP
+    Examples:
+        >>> image, info = read_image("photo.jpg", with_info=True)  # doctest: +SKIP
+        >>> write_image("copy.png", image, icc_profile=info.icc_profile)  # doctest: +SKIP
     """
     path = os.fspath(path)
     fmt = image_format(path)

@@ -1,4 +1,4 @@
-"""GAN / pixel / attention losses against NumPy transcriptions of DESIGN 1.4."""
+"""GAN / pixel / attention losses against NumPy transcriptions of the authors' loss code."""
 
 import numpy as np
 import pytest

@@ -1,4 +1,4 @@
-"""FASRGAN trainer: logged terms equal NumPy transcriptions of DESIGN 1.4; graph == eager."""
+"""FASRGAN trainer: logged terms equal NumPy transcriptions of the authors' losses; graph == eager."""
 
 import keras
 import numpy as np
