@@ -36,8 +36,9 @@ def pair_dataset(
 ):
     """The `tf.data` pipeline behind `div2k`, for any list of `(hr_path, lr_path)` pairs.
 
-    Files are PNG or JPEG. Every element gets its own stateless seed `(seed, index)`, so the
-    stream is the same for a given `seed` whatever `num_parallel_calls`. Decoding checks each
+    Files are PNG or JPEG. Every element gets its own stateless seed `(seed, index)`, and the
+    file order of each pass is a permutation drawn from `(seed, pass)`, so the stream is the
+    same for a given `seed` whatever `num_parallel_calls`, and for every iterator. Decoding checks each
     file is a complete PNG (or a JPEG) and that the LR is `HR // scale`, and fails naming the
     file otherwise.
 
@@ -61,11 +62,9 @@ def pair_dataset(
     hr_paths = [os.fspath(h) for h, _ in pairs]
     lr_paths = [os.fspath(lr) for _, lr in pairs]
 
-    ds = tf.data.Dataset.from_tensor_slices((hr_paths, lr_paths))
-    if shuffle:
-        ds = ds.shuffle(len(pairs), seed=seed, reshuffle_each_iteration=True)
-    if repeat:
-        ds = ds.repeat()
+    ds = _file_order(len(pairs), shuffle, repeat, seed).map(
+        lambda i: (tf.gather(hr_paths, i), tf.gather(lr_paths, i))
+    )
     ds = ds.enumerate()
 
     def load(index, hr_path, lr_path):
@@ -102,7 +101,10 @@ def pair_dataset(
     if patches_per_image > 1:
         ds = ds.unbatch()
         if shuffle:
-            ds = ds.shuffle(max(4 * patches_per_image, 2 * batch_size), seed=seed + 1)
+            ds = ds.shuffle(
+                max(4 * patches_per_image, 2 * batch_size), seed=seed + 1,
+                reshuffle_each_iteration=False,
+            )
     ds = ds.batch(batch_size, drop_remainder=True)
     options = tf.data.Options()
     options.experimental_distribute.auto_shard_policy = (
@@ -110,6 +112,24 @@ def pair_dataset(
     )
     options.deterministic = True
     return ds.with_options(options).prefetch(tf.data.AUTOTUNE)
+
+
+def _file_order(n, shuffle, repeat, seed):
+    """Indices of the files, pass after pass: a permutation drawn from `(seed, pass)` when
+    shuffling. Every iterator of the dataset yields the same stream, however many were made
+    before (Keras and `tf.distribute` make iterators of their own), unlike `shuffle` with
+    `reshuffle_each_iteration=True`."""
+    import tensorflow as tf
+
+    passes = tf.data.Dataset.range(2**62 if repeat else 1)
+    if not shuffle:
+        return passes.flat_map(lambda _: tf.data.Dataset.range(n))
+
+    def permutation(index):
+        keys = tf.random.stateless_uniform([n], seed=tf.stack([tf.constant(seed, tf.int64), index]))
+        return tf.data.Dataset.from_tensor_slices(tf.argsort(keys))
+
+    return passes.flat_map(permutation)
 
 
 def split_dataset(pairs, split, augment=None, shuffle=None, repeat=None, **kwargs):

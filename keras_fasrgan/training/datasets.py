@@ -48,10 +48,12 @@ def training_dataset(data, config, start_step=0, cache_dir=None):
     )
 
 
-def validation_dataset(val_data, config, val_patch_size=None, val_images=None, cache_dir=None):
+def validation_dataset(val_data, config, val_patch_size=None, val_images=None, cache_dir=None,
+                       copies=1):
     """`(lr, hr)` validation pairs (batch 1): a DIV2K root (`DIV2K_valid_HR/`), a folder of
     photos, or a dataset; None without `val_data`. Center crops of `val_patch_size` (whole
-    images when None); only the first `val_images` when given."""
+    images when None); only the first `val_images` when given; each batch repeated `copies`
+    times along the batch axis (one copy per device under JAX's `DataParallel`)."""
     import tensorflow as tf
 
     if val_data is None:
@@ -71,6 +73,13 @@ def validation_dataset(val_data, config, val_patch_size=None, val_images=None, c
         )
     if val_images:
         ds = ds.take(int(val_images))
+    if copies > 1:
+
+        def repeat(*batch):
+            batch = batch[0] if len(batch) == 1 else batch
+            return tf.nest.map_structure(lambda x: tf.repeat(x, copies, axis=0), batch)
+
+        ds = ds.map(repeat)
     return ds
 
 
