@@ -23,8 +23,8 @@ def training_dataset(data, config, start_step=0, cache_dir=None):
             `tf.data.Dataset` of batches (skipped to `start_step`), or a function
             `start_step -> dataset`.
         config: the `TrainingConfig` (scale, patch and batch size, augmentation, seed).
-        start_step: iterations already done; a folder's stream is reseeded with
-            `seed + start_step`.
+        start_step: iterations already done; a folder's stream starts at that
+            iteration's batch, the one an uninterrupted run would read there.
         cache_dir: where LR images are cached (see `--cache-dir`).
     """
     import tensorflow as tf
@@ -43,7 +43,8 @@ def training_dataset(data, config, start_step=0, cache_dir=None):
         batch_size=config.batch_size,
         augment=config.augment,
         cache_dir=cache_dir,
-        seed=int(config.seed) + int(start_step),
+        seed=int(config.seed),
+        start=int(start_step) * int(config.batch_size),
         subimages=config.subimages,
     )
 
