@@ -29,27 +29,18 @@ tf.config.set_logical_device_configuration(cpu, [tf.config.LogicalDeviceConfigur
 import keras  # noqa: E402
 from keras import ops  # noqa: E402
 
-from keras_fasrgan.models import RRDBNet  # noqa: E402
 from keras_fasrgan.models import UNetDiscriminator  # noqa: E402
 from keras_fasrgan.trainers import FASRGAN  # noqa: E402
 from keras_fasrgan.trainers import SRModel  # noqa: E402
 from keras_fasrgan.trainers.loss_terms import StepTensors  # noqa: E402
 
-HR = 32
+from _gan_check import HR  # noqa: E402
+from _gan_check import smooth_pairs as data  # noqa: E402
+from _gan_check import tiny_generator  # noqa: E402
+from _gan_check import update_error  # noqa: E402
+from _run_python import write_photos  # noqa: E402
+
 BATCH = 4  # global batch: 2 per replica
-
-
-def tiny_generator():
-    return RRDBNet(scale=4, num_blocks=1, filters=8, growth_channels=4)
-
-
-def data(n, seed):
-    """Smooth random HR images (blocks of 4x4 pixels) and their 4x box-downscaled LR."""
-    rng = np.random.default_rng(seed)
-    hr = np.kron(rng.random((n, HR // 4, HR // 4, 3)), np.ones((1, 4, 4, 1))).astype("float32")
-    hr = np.clip(hr + 0.05 * rng.standard_normal(hr.shape), 0, 1).astype("float32")
-    lr = hr.reshape(n, HR // 4, 4, HR // 4, 4, 3).mean(axis=(2, 4))
-    return lr, hr
 
 
 def rel_diff(a_list, b_list):
@@ -137,29 +128,6 @@ def reference_iteration(gan, lr, hr, global_means):
     return gan
 
 
-def update_error(run, reference, initial):
-    """Max over tensors of |run - reference| / |reference - initial| (how far it moved).
-
-    Left out: the biases of the discriminator's convs that feed a BatchNorm (the DoubleConv
-    blocks' conv1/conv2). Training-mode BatchNorm subtracts the batch mean, so the loss does
-    not depend on them: their gradient is round-off, large only because the untrained
-    UNet's gradients are (BatchNorm betas move by hundreds in this one SGD step).
-    """
-
-    def trainable(gan):
-        g = [(v.path, v.numpy()) for v in gan.g_variables]
-        d = [(v.path, v.numpy()) for v in gan.discriminator.trainable_variables
-             if not v.path.endswith(("conv1/bias", "conv2/bias"))]
-        return g + d
-
-    worst = 0.0
-    for (_, a), (_, b), (_, c) in zip(trainable(run), trainable(reference), trainable(initial)):
-        moved = float(np.max(np.abs(b - c)))
-        if moved:
-            worst = max(worst, float(np.max(np.abs(a - b))) / moved)
-    return worst
-
-
 def gan_case(mirrored, g_init, d_init):
     # Both computations without XLA (Keras turns it off under tf.distribute): the untrained
     # UNet D has large, cancellation-heavy gradients, so even the summation order shows.
@@ -179,21 +147,16 @@ def gan_case(mirrored, g_init, d_init):
 
 
 def train_case(mirrored):
-    from PIL import Image
-
     from keras_fasrgan.training import train
 
     folder = tempfile.mkdtemp()
-    rng = np.random.default_rng(3)
-    for i in range(4):
-        img = np.kron(rng.random((10, 10, 3)), np.ones((4, 4, 1)))
-        Image.fromarray((img * 255).astype("uint8")).save(os.path.join(folder, f"p{i}.png"))
+    photos = write_photos(os.path.join(folder, "photos"), size=40, seed=3)
     overrides = {"generator.num_blocks": 1, "generator.filters": 8,
                  "generator.growth_channels": 4, "batch_size": BATCH, "patch_size": HR,
                  "checkpoint_every": 2, "validate_every": 2}
     weights = []
     for name, strategy in (("single", None), ("mirrored", mirrored)):
-        result = train("psnr_x4", folder, os.path.join(folder, name), steps=2,
+        result = train("psnr_x4", photos, os.path.join(folder, name), steps=2,
                        overrides=overrides, strategy=strategy, jit_compile=False,
                        cache_dir=os.path.join(folder, "cache"), tensorboard=False, verbose=0)
         weights.append(result["trainer"].generator.get_weights())

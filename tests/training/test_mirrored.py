@@ -5,7 +5,7 @@
 - FASRGAN, distinct data on each replica: BatchNorm statistics per replica, but the
   relativistic means over the global batch. The reference is that computation written out on
   one device (D on each half separately, losses on the concatenated scores; see
-  mirrored_script.py); with per-replica means instead, the updates differ by ~14%.
+  mirrored_script.py); with per-replica means instead, the updates differ by ~5%.
 - `train()` under the strategy: `batch_size` is the global batch (same weights as one device).
 SGD is used so that a wrong gradient scale would show (Adam is nearly scale-invariant).
 """
@@ -28,8 +28,8 @@ def test_mirrored_has_data_parallel_semantics():
     assert r["sr"]["rel_diff"] < 1e-4
     gan = r["gan"]
     assert gan["finite"] and gan["iteration"] == 1
-    # The comparison tells global from per-replica relativistic means apart...
-    assert gan["per_replica_means_update_error"] > 3e-2
-    # ...and the mirrored step has the global ones (up to float summation order).
+    # The comparison tells global from per-replica relativistic means apart (~5e-2)...
+    assert gan["per_replica_means_update_error"] > 1e-2
+    # ...and the mirrored step has the global ones (~3e-5: float summation order).
     assert gan["update_error"] < 2e-3
     assert r["train"]["iteration"] == 2 and r["train"]["rel_diff"] < 1e-4
