@@ -27,10 +27,9 @@ Output folder layout:
 Resume: the run is cut into Keras "epochs" of `checkpoint_every` iterations, with a
 checkpoint at the end of each. A restarted run (`resume=True`) reloads the weights, both
 optimizers' slots, EMA weights and the iteration counter, and restarts the data stream at
-the checkpoint's iteration: exactly for a dataset (or a `data(start_step)` function) that is
-a deterministic function of the step; for folders the stream is reseeded with
-`seed + start_step` (a fresh, reproducible patch order: decoding the skipped patches again
-would cost as much as the training itself).
+the checkpoint's iteration: exactly for a DIV2K or photo folder (its stream starts at that
+iteration's batch without decoding the ones before) and for a dataset (or a
+`data(start_step)` function) that is a deterministic function of the step.
 
 Example:
 
