@@ -202,17 +202,21 @@ def cluster_of(strategy=None):
 
 
 def _resolve_kind(kind, backend, coordinator, environ):
+    """The kind "auto" stands for; ValueError when `kind` needs another backend. A
+    cluster's command (TF_CONFIG, a coordinator) never falls back to a run of one process."""
+    why = ""
     if kind == "auto":
-        if backend == "tensorflow" and environ.get("TF_CONFIG"):
-            return "multi-worker"
-        if backend == "jax" and coordinator:
-            return "data-parallel"
-        return "none"
+        if environ.get("TF_CONFIG") and not coordinator:
+            kind, why = "multi-worker", " (TF_CONFIG is set; --distribute none ignores it)"
+        elif coordinator:
+            kind, why = "data-parallel", " (--coordinator is for JAX processes)"
+        else:
+            return "none"
     needs = _BACKENDS.get(kind)
     if needs and needs != backend:
         raise ValueError(
             f"--distribute {kind} needs the {needs} backend (KERAS_BACKEND={needs}); "
-            f"this process runs {backend}"
+            f"this process runs {backend}{why}"
         )
     return kind
 
@@ -220,8 +224,8 @@ def _resolve_kind(kind, backend, coordinator, environ):
 def make_cluster(kind="auto", coordinator=None, num_processes=None, process_id=None, environ=None):
     """Sets up `kind` and returns its `Cluster`; call it before anything runs on a device.
 
-    "auto" is "multi-worker" on TensorFlow when `TF_CONFIG` is set, "data-parallel" on JAX
-    when `coordinator` is given, else "none". "multi-worker" creates a
+    "auto" is "multi-worker" when `TF_CONFIG` is set, "data-parallel" when `coordinator` is
+    given (each an error on another backend than its own), else "none". "multi-worker" creates a
     `MultiWorkerMirroredStrategy` (which reads `TF_CONFIG`); "data-parallel" calls
     `keras.distribution.initialize(coordinator, num_processes, process_id)` when a
     coordinator is given (with the gloo collectives on CPU) and sets a `DataParallel`

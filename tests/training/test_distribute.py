@@ -74,6 +74,13 @@ def test_a_kind_needs_its_backend():
     kind = {"jax": "data-parallel", "tensorflow": "mirrored"}[other]
     with pytest.raises(ValueError, match=f"needs the {other} backend"):
         make_cluster(kind, environ={})
+    # A cluster's command on the wrong backend is an error, not a run of one process.
+    if other == "jax":
+        with pytest.raises(ValueError, match="needs the jax backend.*--coordinator is for JAX"):
+            make_cluster("auto", "127.0.0.1:1", 2, 0, environ={})
+    else:
+        with pytest.raises(ValueError, match="needs the tensorflow backend.*TF_CONFIG is set"):
+            make_cluster("auto", environ={"TF_CONFIG": _tf_config(1)})
     assert make_cluster("auto", environ={}) == Cluster()
 
 
