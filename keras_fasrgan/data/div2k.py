@@ -170,6 +170,7 @@ def div2k(
     subimages=False,
     patches_per_image=1,
     validate=True,
+    start=0,
 ):
     """DIV2K `(lr, hr)` batches for `model.fit`, streamed from disk.
 
@@ -195,6 +196,8 @@ def div2k(
         patches_per_image: random patches cut from every decoded image (> 1 amortises the
             decoding; the patches are then shuffled in a buffer).
         validate: check every file header (readability, sizes) before streaming.
+        start: begin at the stream's `start`-th patch, exactly as if the ones before had
+            been read, without decoding them (`train()` resumes with it).
 
     Returns:
         A `tf.data.Dataset` of `(lr, hr)` float32 in [0, 1], shapes
@@ -231,6 +234,7 @@ def div2k(
         num_parallel_calls=num_parallel_calls,
         seed=seed,
         patches_per_image=patches_per_image,
+        start=start,
     )
 
 

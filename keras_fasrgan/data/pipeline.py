@@ -33,11 +33,16 @@ def pair_dataset(
     num_parallel_calls=AUTOTUNE,
     seed=None,
     patches_per_image=1,
+    start=0,
 ):
     """The `tf.data` pipeline behind `div2k`, for any list of `(hr_path, lr_path)` pairs.
 
-    Files are PNG or JPEG. Every element gets its own stateless seed `(seed, index)`, so the
-    stream is the same for a given `seed` whatever `num_parallel_calls`. Decoding checks each
+    Files are PNG or JPEG. Every element gets its own stateless seed `(seed, index)`, and the
+    file order of each pass is a permutation drawn from `(seed, pass)`, so the stream is the
+    same for a given `seed` whatever `num_parallel_calls`, and for every iterator. `start`
+    begins the stream at its `start`-th patch exactly as if those had been read (nothing
+    before it is decoded: a resumed run continues with the patches an uninterrupted run
+    would have seen); it needs `patches_per_image=1`. Decoding checks each
     file is a complete PNG (or a JPEG) and that the LR is `HR // scale`, and fails naming the
     file otherwise.
 
@@ -55,18 +60,18 @@ def pair_dataset(
         raise ValueError(f"patch_size {patch_size} must be a positive multiple of scale {scale}")
     if patches_per_image < 1:
         raise ValueError(f"patches_per_image must be >= 1, got {patches_per_image}")
+    if start and patches_per_image != 1:
+        raise ValueError("start > 0 needs patches_per_image=1 (the patch shuffle buffer)")
     if seed is None:
         seed = int(np.random.SeedSequence().entropy % (2**31 - 1))
     seed = int(seed)
     hr_paths = [os.fspath(h) for h, _ in pairs]
     lr_paths = [os.fspath(lr) for _, lr in pairs]
 
-    ds = tf.data.Dataset.from_tensor_slices((hr_paths, lr_paths))
-    if shuffle:
-        ds = ds.shuffle(len(pairs), seed=seed, reshuffle_each_iteration=True)
-    if repeat:
-        ds = ds.repeat()
-    ds = ds.enumerate()
+    ds = _file_order(len(pairs), shuffle, repeat, seed, int(start)).map(
+        lambda i: (tf.gather(hr_paths, i), tf.gather(lr_paths, i))
+    )
+    ds = ds.enumerate(start=int(start))
 
     def load(index, hr_path, lr_path):
         hr = decode_image(hr_path)
@@ -102,7 +107,10 @@ def pair_dataset(
     if patches_per_image > 1:
         ds = ds.unbatch()
         if shuffle:
-            ds = ds.shuffle(max(4 * patches_per_image, 2 * batch_size), seed=seed + 1)
+            ds = ds.shuffle(
+                max(4 * patches_per_image, 2 * batch_size), seed=seed + 1,
+                reshuffle_each_iteration=False,
+            )
     ds = ds.batch(batch_size, drop_remainder=True)
     options = tf.data.Options()
     options.experimental_distribute.auto_shard_policy = (
@@ -110,6 +118,25 @@ def pair_dataset(
     )
     options.deterministic = True
     return ds.with_options(options).prefetch(tf.data.AUTOTUNE)
+
+
+def _file_order(n, shuffle, repeat, seed, start=0):
+    """Indices of the files, pass after pass (a permutation drawn from `(seed, pass)` when
+    shuffling), from the `start`-th on. Every iterator of the dataset yields the same stream,
+    however many were made before (Keras and `tf.distribute` make iterators of their own),
+    unlike `shuffle` with `reshuffle_each_iteration=True`."""
+    import tensorflow as tf
+
+    first, skip = divmod(start, n)
+    passes = tf.data.Dataset.range(first, 2**62 if repeat else 1)
+
+    def one_pass(index):
+        if not shuffle:
+            return tf.data.Dataset.range(n)
+        keys = tf.random.stateless_uniform([n], seed=tf.stack([tf.constant(seed, tf.int64), index]))
+        return tf.data.Dataset.from_tensor_slices(tf.cast(tf.argsort(keys), tf.int64))
+
+    return passes.flat_map(one_pass).skip(skip)
 
 
 def split_dataset(pairs, split, augment=None, shuffle=None, repeat=None, **kwargs):

@@ -4,6 +4,7 @@ Examples:
     >>> from keras_fasrgan.losses import pixel_loss, PerceptualLoss, relativistic_generator_loss
 """
 
+from keras_fasrgan.losses.cross_replica import batch_mean
 from keras_fasrgan.losses.gan import attention_loss
 from keras_fasrgan.losses.gan import bce_with_logits
 from keras_fasrgan.losses.gan import discriminator_loss
@@ -23,6 +24,7 @@ __all__ = [
     "DEFAULT_LOSS_WEIGHTS",
     "PerceptualLoss",
     "attention_loss",
+    "batch_mean",
     "bce_with_logits",
     "build_vgg19_features",
     "discriminator_loss",

@@ -15,6 +15,8 @@ Examples:
 
 from keras import ops
 
+from keras_fasrgan.losses.cross_replica import batch_mean
+
 
 def bce_with_logits(logits, target):
     """Mean binary cross-entropy with logits against a constant target (0., 1. or a tensor).
@@ -35,15 +37,16 @@ def bce_with_logits(logits, target):
 def relativistic_generator_loss(real_logits, fake_logits):
     """Relativistic-average GAN loss of the generator on image scores (unweighted).
 
-    `0.5 * [BCE(C(HR) - mean C(SR), 0) + BCE(C(SR) - mean C(HR), 1)]`, C(HR) stopped.
+    `0.5 * [BCE(C(HR) - mean C(SR), 0) + BCE(C(SR) - mean C(HR), 1)]`, C(HR) stopped. The
+    means cover the global batch, across `tf.distribute` replicas too (`batch_mean`).
 
     Examples:
         >>> relativistic_generator_loss(d_real[0], d_fake[0])
     """
     real_logits = ops.stop_gradient(real_logits)
     return 0.5 * (
-        bce_with_logits(real_logits - ops.mean(fake_logits), 0.0)
-        + bce_with_logits(fake_logits - ops.mean(real_logits), 1.0)
+        bce_with_logits(real_logits - batch_mean(fake_logits), 0.0)
+        + bce_with_logits(fake_logits - batch_mean(real_logits), 1.0)
     )
 
 
@@ -51,14 +54,14 @@ def relativistic_discriminator_loss(real_logits, fake_logits):
     """Relativistic-average GAN loss of the discriminator on image scores.
 
     `0.5 * [BCE(C(HR) - mean C(SR), 1) + BCE(C(SR) - mean C(HR), 0)]` (the caller passes
-    scores of a detached SR).
+    scores of a detached SR); the means over the global batch (`batch_mean`).
 
     Examples:
         >>> relativistic_discriminator_loss(d_real[0], d_fake[0])
     """
     return 0.5 * (
-        bce_with_logits(real_logits - ops.mean(fake_logits), 1.0)
-        + bce_with_logits(fake_logits - ops.mean(real_logits), 0.0)
+        bce_with_logits(real_logits - batch_mean(fake_logits), 1.0)
+        + bce_with_logits(fake_logits - batch_mean(real_logits), 0.0)
     )
 
 

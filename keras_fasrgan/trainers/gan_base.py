@@ -39,8 +39,10 @@ class GANTrainerBase(SRTrainerBase):
        each optimizer.
 
     Under `tf.distribute`, losses are per-replica batch means scaled by 1/num_replicas, so
-    the all-reduced gradient is the global-batch mean (the relativistic batch means and
-    BatchNorm statistics stay per replica, as in PyTorch DDP without SyncBatchNorm).
+    the all-reduced gradient is the global-batch mean; the relativistic batch means are
+    all-reduced across replicas (`keras_fasrgan.losses.batch_mean`) and BatchNorm
+    statistics stay per replica, as under the authors' `nn.DataParallel`. Under JAX
+    `keras.distribution.DataParallel` the batch is one global array: both are global.
     """
 
     recipe = "fasrgan"

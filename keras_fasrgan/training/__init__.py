@@ -4,45 +4,41 @@
 - `presets`: `PRESETS` built from `keras_fasrgan.recipes`, `tiny_overrides`;
 - `build`: networks, optimizers and the compiled trainer of a config;
 - `datasets`: the training / validation data of a run (DIV2K, photo folders, datasets);
-- `run`: `train()`, in named steps; `callbacks`: NaN stop, safe backups, sample images.
+- `distribute`: one device, several devices or several machines (`Cluster`, `make_cluster`);
+- `resume`: the checkpoint a restarted run continues from, and its checks;
+- `run`: `train()`, in named steps; `loop`: its loop under MultiWorkerMirroredStrategy;
+- `callbacks`: NaN stop, safe backups, sample images.
+
+The names below are imported on first use, so that `keras_fasrgan.training.config` and
+`.presets` (read by `fasrgan train` to check its arguments) do not import Keras.
 
 Examples:
     >>> from keras_fasrgan.training import load_config, build_trainer, train
     >>> result = train("fasrgan_x4", "~/data/DIV2K", "runs/fasrgan", pretrained="RRDB_PSNR_x4.pth")
 """
 
-from keras_fasrgan.training.build import build_networks
-from keras_fasrgan.training.build import build_trainer
-from keras_fasrgan.training.build import make_optimizer
-from keras_fasrgan.training.callbacks import SampleImages
-from keras_fasrgan.training.callbacks import StopOnNaN
-from keras_fasrgan.training.callbacks import TrainingBackup
-from keras_fasrgan.training.callbacks import read_backup_metadata
-from keras_fasrgan.training.config import TrainingConfig
-from keras_fasrgan.training.config import apply_overrides
-from keras_fasrgan.training.config import check_config
-from keras_fasrgan.training.config import load_config
-from keras_fasrgan.training.config import save_config
-from keras_fasrgan.training.presets import PRESETS
-from keras_fasrgan.training.presets import available_configs
-from keras_fasrgan.training.presets import tiny_overrides
-from keras_fasrgan.training.run import train
+import importlib
 
-__all__ = [
-    "PRESETS",
-    "SampleImages",
-    "StopOnNaN",
-    "TrainingBackup",
-    "TrainingConfig",
-    "apply_overrides",
-    "available_configs",
-    "build_networks",
-    "build_trainer",
-    "check_config",
-    "load_config",
-    "make_optimizer",
-    "read_backup_metadata",
-    "save_config",
-    "tiny_overrides",
-    "train",
-]
+_EXPORTS = {
+    "build": ("build_networks", "build_trainer", "make_optimizer"),
+    "callbacks": ("SampleImages", "StopOnNaN", "TrainingBackup"),
+    "config": ("TrainingConfig", "apply_overrides", "check_config", "load_config", "save_config"),
+    "distribute": ("Cluster", "cluster_of", "make_cluster"),
+    "presets": ("PRESETS", "available_configs", "tiny_overrides"),
+    "resume": ("read_backup_metadata",),
+    "run": ("train",),
+}
+_MODULE_OF = {name: module for module, names in _EXPORTS.items() for name in names}
+
+__all__ = sorted(_MODULE_OF)
+
+
+def __getattr__(name):
+    if name in _MODULE_OF:
+        module = importlib.import_module(f"keras_fasrgan.training.{_MODULE_OF[name]}")
+        return getattr(module, name)
+    raise AttributeError(f"module 'keras_fasrgan.training' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(list(globals()) + __all__)

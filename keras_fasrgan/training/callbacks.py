@@ -118,6 +118,8 @@ class TrainingBackup(keras.callbacks.BackupAndRestore):
       `delete_checkpoint` says.
     - The metadata also records `steps_per_epoch` and the trainer's iteration, which
       `train()` uses to resume the data stream at the right step.
+    - With `write=False` (the workers of a multi-machine run other than the chief) it only
+      restores: every worker loads the chief's checkpoint, only the chief writes.
 
     Use `save_freq="epoch"` (the default) with `steps_per_epoch` = the checkpoint interval:
     Keras' restore resumes at the start of the saved epoch, so a checkpoint taken in the
@@ -134,10 +136,12 @@ class TrainingBackup(keras.callbacks.BackupAndRestore):
         delete_checkpoint=False,
         check_weights=True,
         steps_per_epoch=None,
+        write=True,
     ):
         super().__init__(backup_dir, save_freq=save_freq, delete_checkpoint=delete_checkpoint)
         self.check_weights = check_weights
         self.steps_per_epoch = steps_per_epoch
+        self.write = bool(write)
         self.skipped_saves = 0
         self._last_logs = None
 
@@ -154,6 +158,8 @@ class TrainingBackup(keras.callbacks.BackupAndRestore):
         super().on_epoch_end(epoch, logs)
 
     def _save_model(self):
+        if not self.write:
+            return
         if getattr(self.model, "_keras_fasrgan_nan_stop", False) or _nonfinite_terms(
             self._last_logs
         ):
@@ -162,10 +168,11 @@ class TrainingBackup(keras.callbacks.BackupAndRestore):
         if self.check_weights and not _weights_finite(self.model):
             self.skipped_saves += 1
             return
+        from keras_fasrgan.training.distribute import process_local
         from keras_fasrgan.utils import atomic_write
 
         os.makedirs(self.backup_dir, exist_ok=True)
-        with atomic_write(self._weights_path, suffix=".weights.h5") as tmp:
+        with process_local(), atomic_write(self._weights_path, suffix=".weights.h5") as tmp:
             self.model.save_weights(tmp, overwrite=True)
         metadata = {
             "epoch": self._current_epoch,
@@ -178,23 +185,9 @@ class TrainingBackup(keras.callbacks.BackupAndRestore):
                 json.dump(metadata, f)
 
     def on_train_end(self, logs=None):
-        if getattr(self.model, "_keras_fasrgan_nan_stop", False):
+        if getattr(self.model, "_keras_fasrgan_nan_stop", False) or not self.write:
             return
         super().on_train_end(logs)
-
-
-def read_backup_metadata(backup_dir):
-    """The metadata of the checkpoint in `backup_dir`, or None when there is none.
-
-    Examples:
-        >>> meta = read_backup_metadata("run/backup")  # {"epoch": 3, "iteration": 3000, ...}
-    """
-    path = os.path.join(os.fspath(backup_dir), "training_metadata.json")
-    weights = os.path.join(os.fspath(backup_dir), "latest.weights.h5")
-    if not (os.path.exists(path) and os.path.exists(weights)):
-        return None
-    with open(path) as f:
-        return json.load(f)
 
 
 class SampleImages(keras.callbacks.Callback):
@@ -234,14 +227,25 @@ class SampleImages(keras.callbacks.Callback):
 
         lr = to_float(self.lr)
         hr = to_float(self.hr)
-        sr = self.model.predict_on_batch(lr[None].astype("float32"))
-        sr = np.clip(np.asarray(keras.ops.convert_to_numpy(sr))[0], 0.0, 1.0)
+        sr = np.clip(self._super_resolve(lr[None].astype("float32"))[0], 0.0, 1.0)
         scale = hr.shape[0] // lr.shape[0]
         bicubic = np.clip(imresize(lr, scale), 0.0, 1.0)
         step = _global_step(self.model, self._steps_done)
         path = os.path.join(self.directory, f"step_{step:07d}.png")
         comparison_figure(lr, sr, hr, bicubic=bicubic, path=path)
         self.written.append(path)
+
+    def _super_resolve(self, lr):
+        """SR of one batch, computed by this process alone (no collective operations)."""
+        from keras_fasrgan.training.distribute import process_local
+        from keras_fasrgan.training.distribute import spans_processes
+
+        with process_local():
+            model = self.model
+            if spans_processes() and hasattr(model, "export_sr_model"):
+                # JAX across processes: the live weights are global arrays; a local copy.
+                model = model.export_sr_model()
+            return np.asarray(keras.ops.convert_to_numpy(model(lr, training=False)))
 
 
 def finite_or_none(value):

@@ -136,12 +136,13 @@ def parse_value(text):
         return text
 
 
-def apply_overrides(config, overrides):
+def apply_overrides(config, overrides, networks=True):
     """A copy of `config` with `{"field": v, "generator.num_blocks": v, ...}` applied.
 
     Dotted keys set an entry of a dict field. Every key must apply: an unknown field, a
     dotted key on a field that is None for this method (e.g. `extractor.*` without E), or
-    any setting the method does not use raises ValueError (see `check_config`).
+    any setting the method does not use raises ValueError (see `check_config`, which
+    `networks` is passed to).
 
     Examples:
         >>> apply_overrides(PRESETS["fasrgan_x4"], {"batch_size": 4, "generator.num_blocks": 2})
@@ -165,7 +166,7 @@ def apply_overrides(config, overrides):
             setattr(out, head, target)
         else:
             setattr(out, head, value)
-    check_config(out)
+    check_config(out, networks)
     return out
 
 
@@ -184,8 +185,11 @@ def _check_network(config, field, cls_name):
             )
 
 
-def check_config(config):
+def check_config(config, networks=True):
     """Raises ValueError when a setting of `config` is invalid or does not apply to its method.
+
+    `networks=False` leaves out the checks of the network arguments, which import Keras
+    (`fasrgan train` checks the rest before its slow imports).
 
     Examples:
         >>> check_config(TrainingConfig(method="esrgan"))  # ValueError: the map/attention weights
@@ -217,6 +221,8 @@ def check_config(config):
         )
     if config.vgg_weights is not None and "perceptual" not in recipe.loss_terms:
         raise ValueError(f"'vgg_weights' does not apply to {where}: it has no perceptual loss")
+    if not networks:
+        return
     _check_network(config, "generator", "RRDBNet")
     if config.extractor:
         _check_network(config, "extractor", "FeatureExtractor")
@@ -224,12 +230,12 @@ def check_config(config):
         _check_network(config, "discriminator", recipe.discriminator)
 
 
-def load_config(name_or_path, overrides=None):
+def load_config(name_or_path, overrides=None, networks=True):
     """A `TrainingConfig` from a preset name or a JSON file, with `overrides` applied.
 
     A JSON file may name a preset to start from (`"base": "fasrgan_x4"`) and then list only
     the fields it changes; dotted keys work there too. Without `base`, it starts from the
-    preset of its `method` (default FASRGAN).
+    preset of its `method` (default FASRGAN). `networks` as for `check_config`.
 
     Examples:
         >>> config = load_config("fs_srgan_x4", overrides={"batch_size": 8})
@@ -239,7 +245,7 @@ def load_config(name_or_path, overrides=None):
     from keras_fasrgan.training.presets import available_configs
 
     if isinstance(name_or_path, TrainingConfig):
-        return apply_overrides(name_or_path, overrides)
+        return apply_overrides(name_or_path, overrides, networks)
     name = os.fspath(name_or_path)
     if name in PRESETS:
         config = PRESETS[name]
@@ -256,13 +262,13 @@ def load_config(name_or_path, overrides=None):
         base = data.pop("base", None) or f"{data.get('method', _FASRGAN.name)}_x4"
         if base not in PRESETS:
             raise ValueError(f"{name}: unknown base preset {base!r}; presets: {available_configs()}")
-        config = apply_overrides(PRESETS[base], data)
+        config = apply_overrides(PRESETS[base], data, networks)
     else:
         raise ValueError(
             f"unknown config {name!r}: not a preset ({', '.join(available_configs())}) "
             "nor a .json file"
         )
-    return apply_overrides(config, overrides)
+    return apply_overrides(config, overrides, networks)
 
 
 def save_config(config, path):

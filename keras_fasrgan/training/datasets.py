@@ -20,8 +20,8 @@ def training_dataset(data, config, start_step=0, cache_dir=None):
             `tf.data.Dataset` of batches (skipped to `start_step`), or a function
             `start_step -> dataset`.
         config: the `TrainingConfig` (scale, patch and batch size, augmentation, seed).
-        start_step: iterations already done; a folder's stream is reseeded with
-            `seed + start_step`.
+        start_step: iterations already done; a folder's stream starts at that
+            iteration's batch, the one an uninterrupted run would read there.
         cache_dir: where LR images are cached (see `--cache-dir`).
     """
     import tensorflow as tf
@@ -40,15 +40,18 @@ def training_dataset(data, config, start_step=0, cache_dir=None):
         batch_size=config.batch_size,
         augment=config.augment,
         cache_dir=cache_dir,
-        seed=int(config.seed) + int(start_step),
+        seed=int(config.seed),
+        start=int(start_step) * int(config.batch_size),
         subimages=config.subimages,
     )
 
 
-def validation_dataset(val_data, config, val_patch_size=None, val_images=None, cache_dir=None):
+def validation_dataset(val_data, config, val_patch_size=None, val_images=None, cache_dir=None,
+                       copies=1):
     """`(lr, hr)` validation pairs (batch 1): a DIV2K root (`DIV2K_valid_HR/`), a folder of
     photos, or a dataset; None without `val_data`. Center crops of `val_patch_size` (whole
-    images when None); only the first `val_images` when given."""
+    images when None); only the first `val_images` when given; each batch repeated `copies`
+    times along the batch axis (one copy per device under JAX's `DataParallel`)."""
     import tensorflow as tf
 
     if val_data is None:
@@ -68,6 +71,13 @@ def validation_dataset(val_data, config, val_patch_size=None, val_images=None, c
         )
     if val_images:
         ds = ds.take(int(val_images))
+    if copies > 1:
+
+        def repeat(*batch):
+            batch = batch[0] if len(batch) == 1 else batch
+            return tf.nest.map_structure(lambda x: tf.repeat(x, copies, axis=0), batch)
+
+        ds = ds.map(repeat)
     return ds
 
 

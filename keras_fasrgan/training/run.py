@@ -5,8 +5,14 @@ folder of photos (or any `(lr, hr)` dataset), and runs `fit` with: a progress ba
 TensorBoard logs, PSNR/SSIM and a sample figure at every validation, safe checkpoints that a
 killed run resumes from exactly, a stop on NaN that keeps the last good checkpoint, and the
 final generator saved atomically. `train()` reads as its steps: `resolve_config`,
-`plan_run` (output folder and resume state), `build_run_trainer`, the datasets,
-`run_callbacks`, `fit_loop` and `save_results`; a distributed loop replaces `fit_loop`.
+`plan_run` (output folder, resume state, devices and machines), `build_run_trainer`, the
+datasets, `run_callbacks`, `fit_loop` and `save_results`.
+
+Several devices or machines (`keras_fasrgan.training.distribute`): `batch_size` is always
+the global batch; `MirroredStrategy` and JAX's `DataParallel` run `fit`,
+`MultiWorkerMirroredStrategy` runs the trainers' own `train_step` in
+`keras_fasrgan.training.loop` with the same callbacks. Only the chief writes files; every
+process restores from its checkpoint.
 
 Output folder layout:
 
@@ -21,10 +27,9 @@ Output folder layout:
 Resume: the run is cut into Keras "epochs" of `checkpoint_every` iterations, with a
 checkpoint at the end of each. A restarted run (`resume=True`) reloads the weights, both
 optimizers' slots, EMA weights and the iteration counter, and restarts the data stream at
-the checkpoint's iteration: exactly for a dataset (or a `data(start_step)` function) that is
-a deterministic function of the step; for folders the stream is reseeded with
-`seed + start_step` (a fresh, reproducible patch order: decoding the skipped patches again
-would cost as much as the training itself).
+the checkpoint's iteration: exactly for a DIV2K or photo folder (its stream starts at that
+iteration's batch without decoding the ones before) and for a dataset (or a
+`data(start_step)` function) that is a deterministic function of the step.
 
 Examples:
     >>> from keras_fasrgan.training import train
@@ -46,20 +51,10 @@ def _log(message, verbose):
         print(message, file=sys.stderr, flush=True)
 
 
-def _is_chief(strategy):
-    resolver = getattr(strategy, "cluster_resolver", None)
-    if resolver is None or not getattr(resolver, "task_type", None):
-        return True
-    task_type, task_id = resolver.task_type, resolver.task_id
-    if task_type == "chief":
-        return True
-    cluster = resolver.cluster_spec().as_dict()
-    return task_type == "worker" and task_id == 0 and "chief" not in cluster
-
-
 @dataclasses.dataclass
 class RunPlan:
-    """How a run is cut into checkpointed epochs, where it writes, and where it resumes."""
+    """How a run is cut into checkpointed epochs, where it writes, where it resumes, and on
+    which devices and machines it runs (`cluster`: `keras_fasrgan.training.distribute`)."""
 
     output: str
     total: int
@@ -67,15 +62,25 @@ class RunPlan:
     epochs: int
     validation_freq: int
     start_step: int
-    chief: bool
-    strategy: object
+    cluster: object
+
+    @property
+    def chief(self):
+        """Whether this process writes the run's files."""
+        return self.cluster.chief
+
+    @property
+    def strategy(self):
+        """The `tf.distribute` strategy, or None."""
+        return self.cluster.strategy
 
     def path(self, *parts):
         return os.path.join(self.output, *parts)
 
 
-def resolve_config(config, overrides=None, **options):
-    """Step 1: the `TrainingConfig` with `overrides` and `train()`'s options applied."""
+def resolve_config(config, overrides=None, networks=True, **options):
+    """Step 1: the `TrainingConfig` with `overrides` and `train()`'s options applied
+    (`networks=False`: without the checks of the network arguments, which import Keras)."""
     from keras_fasrgan.training.config import load_config
 
     changes = dict(overrides or {})
@@ -89,51 +94,41 @@ def resolve_config(config, overrides=None, **options):
     vgg = options.get("vgg_weights", _UNSET)
     if vgg is not _UNSET:
         changes["vgg_weights"] = None if vgg in (None, "none") else os.fspath(vgg)
-    return load_config(config, changes)
+    return load_config(config, changes, networks)
 
 
 def plan_run(config, output, steps=None, resume=False, strategy=None, verbose=1):
-    """Step 2: the `RunPlan`: epochs of `checkpoint_every` iterations and the resume point.
+    """Step 2: the `RunPlan`: epochs of `checkpoint_every` iterations, the resume point, the
+    cluster (of `strategy`, else of JAX's global distribution, else one device).
 
-    Raises FileExistsError when `output/backup` holds a checkpoint and `resume` is off.
+    Raises FileExistsError when `output/backup` holds a checkpoint and `resume` is off, and
+    ValueError when the checkpoint does not match the run or the global batch does not
+    split over the replicas.
     """
-    import tensorflow as tf
-
-    from keras_fasrgan.training.callbacks import read_backup_metadata
+    from keras_fasrgan.training.distribute import cluster_of
+    from keras_fasrgan.training.resume import resume_point
 
     total = int(steps if steps is not None else config.total_steps)
     if total < 1:
         raise ValueError(f"steps must be >= 1, got {total}")
     steps_per_epoch = min(int(config.checkpoint_every), total)
-    strategy = strategy or tf.distribute.get_strategy()
+    cluster = cluster_of(strategy)
+    cluster.check_batch(config.batch_size)
     plan = RunPlan(
         output=os.path.expanduser(os.fspath(output)),
         total=total,
         steps_per_epoch=steps_per_epoch,
         epochs=math.ceil(total / steps_per_epoch),
         validation_freq=max(1, int(config.validate_every) // steps_per_epoch),
-        start_step=0,
-        chief=_is_chief(strategy),
-        strategy=strategy,
+        start_step=resume_point(output, config, resume, steps_per_epoch),
+        cluster=cluster,
     )
-    backup_dir = plan.path("backup")
-    meta = read_backup_metadata(backup_dir)
-    if meta is not None:
-        if not resume:
-            raise FileExistsError(
-                f"{backup_dir} holds a checkpoint of an earlier run (iteration "
-                f"{meta.get('iteration')}); resume it with --resume (resume=True) or choose "
-                "another output folder"
-            )
-        if meta.get("steps_per_epoch") not in (None, steps_per_epoch):
-            raise ValueError(
-                f"the checkpoint in {backup_dir} was written every {meta['steps_per_epoch']} "
-                f"iterations; resume with --checkpoint-every {meta['steps_per_epoch']}"
-            )
-        plan.start_step = int(meta["epoch"]) * steps_per_epoch
-        _log(f"resuming from iteration {plan.start_step} ({backup_dir})", verbose)
+    if cluster.kind != "none":
+        _log(f"distributed: {cluster.describe()}; global batch {config.batch_size}", verbose)
+    if plan.start_step:
+        _log(f"resuming from iteration {plan.start_step} ({plan.path('backup')})", verbose)
     elif resume:
-        _log(f"no checkpoint in {backup_dir}: starting from scratch", verbose)
+        _log(f"no checkpoint in {plan.path('backup')}: starting from scratch", verbose)
     if config.recipe.starts_from and not config.pretrained_generator:
         _log(
             f"note: no pretrained generator; the paper starts {config.method} from the "
@@ -152,15 +147,16 @@ def build_run_trainer(config, plan, jit_compile="auto"):
     """Step 3: the compiled trainer, built in the strategy's scope (seeded by the config)."""
     from keras_fasrgan.training.build import build_trainer
 
-    with plan.strategy.scope():
+    with plan.cluster.scope():
         return build_trainer(config, jit_compile=jit_compile)
 
 
-def run_callbacks(plan, sample, validating=False, tensorboard=True, extra=None, verbose=1):
+def run_callbacks(plan, sample, tensorboard=True, extra=None, verbose=1):
     """Step 5: `(stop, callbacks)`: NaN stop, checkpoints, CSV/TensorBoard logs, samples.
 
-    `sample` is the `(lr, hr)` pair drawn at each validation (None: no samples);
-    `validating` says whether there is validation data (then every worker draws them).
+    `sample` is the `(lr, hr)` pair drawn at each validation (None: no samples). Every
+    process restores from the checkpoint; only the chief writes checkpoints, logs and
+    samples.
     """
     import importlib.util
 
@@ -171,9 +167,9 @@ def run_callbacks(plan, sample, validating=False, tensorboard=True, extra=None, 
     from keras_fasrgan.training.callbacks import TrainingBackup
 
     stop = StopOnNaN()
-    backup = TrainingBackup(plan.path("backup"), steps_per_epoch=plan.steps_per_epoch)
-    if not plan.chief:
-        backup._save_model = lambda: None  # workers restore from the chief's files only
+    backup = TrainingBackup(
+        plan.path("backup"), steps_per_epoch=plan.steps_per_epoch, write=plan.chief
+    )
     cbs = [stop, backup]
     if plan.chief:
         os.makedirs(plan.path("logs"), exist_ok=True)
@@ -183,14 +179,22 @@ def run_callbacks(plan, sample, validating=False, tensorboard=True, extra=None, 
         elif tensorboard:
             _log("note: the tensorboard package is not installed; logging to logs/metrics.csv "
                  "only (pip install tensorboard)", verbose)
-    if sample is not None and (validating or plan.chief):
-        where = plan.path("samples") if plan.chief else plan.path(".worker_samples")
-        cbs.append(SampleImages(where, *sample, every=plan.validation_freq))
+        if sample is not None:
+            cbs.append(SampleImages(plan.path("samples"), *sample, every=plan.validation_freq))
     return stop, cbs + list(extra or [])
 
 
 def fit_loop(trainer, train_ds, val_ds, plan, callbacks, verbose=1):
-    """Step 6: runs the iterations (`trainer.fit` over the plan's epochs); returns the history."""
+    """Step 6: runs the iterations over the plan's epochs; returns the history.
+
+    `trainer.fit` on one device, under `MirroredStrategy` and under JAX's `DataParallel`;
+    under `MultiWorkerMirroredStrategy`, where Keras 3.15's `fit` fails, the same
+    iterations and callbacks in `keras_fasrgan.training.loop.strategy_loop`.
+    """
+    if plan.cluster.kind == "multi-worker":
+        from keras_fasrgan.training.loop import strategy_loop
+
+        return strategy_loop(trainer, train_ds, val_ds, plan, callbacks, verbose)
     history = trainer.fit(
         train_ds,
         epochs=plan.epochs,
@@ -221,8 +225,10 @@ def save_results(trainer, history, stop, plan, config):
     if not plan.chief:
         return result
     if stop.stopped_step is None:
+        from keras_fasrgan.training.distribute import process_local
+
         result["generator"] = plan.path("generator.keras")
-        with atomic_write(result["generator"], suffix=".keras") as tmp:
+        with process_local(), atomic_write(result["generator"], suffix=".keras") as tmp:
             trainer.export_sr_model().save(tmp)
     summary = {k: v for k, v in result.items() if k != "trainer"}
     summary["config"] = config.name
@@ -284,8 +290,10 @@ def train(
         vgg_weights: perceptual-loss VGG19 weights: "imagenet", a `.pth`/`.h5` path, or None.
         overrides: `{"field": value, "generator.num_blocks": 1, ...}` applied to the config.
         checkpoint_every, validate_every: override the config's intervals (iterations).
-        strategy: a `tf.distribute` strategy; the trainer is built in its scope. Under
-            MultiWorkerMirroredStrategy only the chief writes files.
+        strategy: a `tf.distribute` strategy (`MirroredStrategy`,
+            `MultiWorkerMirroredStrategy`); the trainer is built in its scope. On JAX, set a
+            `keras.distribution.DataParallel` instead (`make_cluster("data-parallel")`).
+            `batch_size` stays the global batch; only the chief writes files.
         cache_dir: where LR images are cached (default: beside DIV2K; for photo folders
             `~/.cache/keras_fasrgan`, never inside the photo folder).
         jit_compile: passed to the trainer's `compile` ("auto": XLA on one device).
@@ -314,8 +322,10 @@ def train(
     plan = plan_run(config, output, steps, resume, strategy, verbose)
     trainer = build_run_trainer(config, plan, jit_compile)
     train_ds = training_dataset(data, config, plan.start_step, cache_dir)
-    val_ds = validation_dataset(val_data, config, val_patch_size, val_images, cache_dir)
+    val_ds = validation_dataset(
+        val_data, config, val_patch_size, val_images, cache_dir, plan.cluster.validation_copies
+    )
     sample = first_pair(val_ds if val_ds is not None else train_ds)
-    stop, cbs = run_callbacks(plan, sample, val_ds is not None, tensorboard, callbacks, verbose)
+    stop, cbs = run_callbacks(plan, sample, tensorboard, callbacks, verbose)
     history = fit_loop(trainer, train_ds, val_ds, plan, cbs, verbose)
     return save_results(trainer, history, stop, plan, config)

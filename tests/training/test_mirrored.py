@@ -1,10 +1,12 @@
-"""MirroredStrategy on two logical CPUs reproduces single-device training (one subprocess).
+"""MirroredStrategy on two logical CPUs has the authors' `nn.DataParallel` semantics (one subprocess).
 
 - SRModel: a global batch of 4 split 2 + 2 ends with the single-device weights (loss scaled
   by 1/replicas, gradients all-reduced: the global-batch mean).
-- FASRGAN: BatchNorm statistics and the relativistic batch means are per replica (as in
-  PyTorch DDP without SyncBatchNorm), so the reference is what each replica computes: with
-  every global batch [a, b, a, b], the mirrored run equals one device on [a, b] (one GAN iteration: see mirrored_script.py).
+- FASRGAN, distinct data on each replica: BatchNorm statistics per replica, but the
+  relativistic means over the global batch. The reference is that computation written out on
+  one device (D on each half separately, losses on the concatenated scores; see
+  mirrored_script.py); with per-replica means instead, the updates differ by ~5%.
+- `train()` under the strategy: `batch_size` is the global batch (same weights as one device).
 SGD is used so that a wrong gradient scale would show (Adam is nearly scale-invariant).
 """
 
@@ -16,15 +18,18 @@ from _run_python import run_python
 HERE = pathlib.Path(__file__).parent
 
 
-def test_mirrored_equals_single_device():
+def test_mirrored_has_data_parallel_semantics():
     proc = run_python([HERE / "mirrored_script.py"])
     lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("RESULT ")]
     assert proc.returncode == 0 and lines, proc.stderr[-4000:]
     r = json.loads(lines[-1][len("RESULT "):])
     assert r["replicas"] == 2
-    assert r["sr_moved"] > 1e-3  # training changed the weights
-    assert r["sr_rel_diff"] < 1e-4
-    gan = r["gan_duplicate"]
+    assert r["sr"]["moved"] > 1e-3  # training changed the weights
+    assert r["sr"]["rel_diff"] < 1e-4
+    gan = r["gan"]
     assert gan["finite"] and gan["iteration"] == 1
-    assert gan["g_moved"] > 1e-6 and gan["d_moved"] > 1e-4
-    assert gan["g"] < 1e-4 and gan["d"] < 1e-4
+    # The comparison tells global from per-replica relativistic means apart (~5e-2)...
+    assert gan["per_replica_means_update_error"] > 1e-2
+    # ...and the mirrored step has the global ones (~3e-5: float summation order).
+    assert gan["update_error"] < 2e-3
+    assert r["train"]["iteration"] == 2 and r["train"]["rel_diff"] < 1e-4
