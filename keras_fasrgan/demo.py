@@ -34,6 +34,7 @@ FIGURE_PHOTO = "coffee"
 # The first 40% of the fine-tuning steps train only the (fresh) discriminator.
 D_WARMUP_FRACTION = 0.4
 METRICS = ("psnr", "ssim", "niqe", "colour")
+NIQE_BLOCK = 96  # the patch size of NIQE (metrics.niqe): an image needs one after cropping
 
 
 def _log(message):
@@ -61,16 +62,25 @@ def colour_shift(sr, hr):
     return float(np.max(np.abs(sr.mean(0) - hr.mean(0))))
 
 
-def image_metrics(sr, hr, scale=SCALE):
-    """PSNR/SSIM (Y, crop `scale`), NIQE of `sr` (crop `scale`) and its colour shift."""
+def _niqe(image, scale):
+    """NIQE with `scale` pixels cropped, or None for an image smaller than one NIQE block."""
     from keras_fasrgan.metrics import niqe
+
+    if min(np.shape(image)[:2]) - 2 * scale < NIQE_BLOCK:
+        return None
+    return round(niqe(image, crop_border=scale), 3)
+
+
+def image_metrics(sr, hr, scale=SCALE):
+    """PSNR/SSIM (Y, crop `scale`), NIQE of `sr` (crop `scale`; None when the image is smaller
+    than NIQE's 96-pixel block) and its colour shift."""
     from keras_fasrgan.metrics import psnr
     from keras_fasrgan.metrics import ssim
 
     return {
         "psnr": round(psnr(sr, hr, crop_border=scale), 3),
         "ssim": round(ssim(sr, hr, crop_border=scale), 4),
-        "niqe": round(niqe(sr, crop_border=scale), 3),
+        "niqe": _niqe(sr, scale),
         "colour": round(colour_shift(sr, hr), 2),
     }
 
@@ -85,7 +95,6 @@ def evaluate_generators(generators, pairs, scale=SCALE):
     """
     from keras_fasrgan.data import imresize
     from keras_fasrgan.inference import upscale
-    from keras_fasrgan.metrics import niqe
 
     rows = {}
     outputs = {"bicubic": {}}
@@ -93,18 +102,23 @@ def evaluate_generators(generators, pairs, scale=SCALE):
         candidates = {"bicubic": imresize(lr, scale)}
         for label, model in generators.items():
             candidates[label] = upscale(model, lr, tile=128, tile_pad=16, engine="keras")
-        rows[name] = {"HR": {"niqe": round(niqe(hr, crop_border=scale), 3)}}
+        rows[name] = {"HR": {"niqe": _niqe(hr, scale)}}
         for label, sr in candidates.items():
             outputs.setdefault(label, {})[name] = sr
             rows[name][label] = image_metrics(sr, hr, scale)
     mean = {}
     for label in next(iter(rows.values())):
         values = [rows[n][label] for n in rows]
-        mean[label] = {
-            m: round(float((np.max if m == "colour" else np.mean)([v[m] for v in values])), 4)
-            for m in METRICS if m in values[0]
-        }
+        mean[label] = {m: _mean(m, [v[m] for v in values]) for m in METRICS if m in values[0]}
     return {"images": rows, "mean": mean}, outputs
+
+
+def _mean(metric, values):
+    """The mean of a metric over photos (the worst for `colour`), None where none has it."""
+    values = [v for v in values if v is not None]
+    if not values:
+        return None
+    return round(float((np.max if metric == "colour" else np.mean)(values)), 4)
 
 
 def _cell(value, digits):
@@ -147,11 +161,15 @@ def summary(metrics, base, model, colour_bound=2.0):
         b against a: NIQE 7.50 against 8.00 (more natural), PSNR -1.00 dB; colours within 1.20 levels of HR on every photo (bound 2).
     """
     a, b = metrics["mean"][base], metrics["mean"][model]
-    better = "more natural" if b["niqe"] < a["niqe"] else "not more natural"
+    if a["niqe"] is None or b["niqe"] is None:
+        naturalness = "NIQE n/a (photos smaller than its 96-pixel blocks)"
+    else:
+        better = "more natural" if b["niqe"] < a["niqe"] else "not more natural"
+        naturalness = f"NIQE {b['niqe']:.2f} against {a['niqe']:.2f} ({better})"
     colours = (f"colours within {b['colour']:.2f} levels of HR on every photo"
                if b["colour"] <= colour_bound else
                f"colours shifted by up to {b['colour']:.2f} levels")
-    return (f"{model} against {base}: NIQE {b['niqe']:.2f} against {a['niqe']:.2f} ({better}), "
+    return (f"{model} against {base}: {naturalness}, "
             f"PSNR {b['psnr'] - a['psnr']:+.2f} dB; {colours} (bound {colour_bound:g}).")
 
 

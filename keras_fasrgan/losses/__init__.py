@@ -4,6 +4,7 @@ Examples:
     >>> from keras_fasrgan.losses import pixel_loss, PerceptualLoss, relativistic_generator_loss
 """
 
+from keras_fasrgan.losses.colour_anchor import ColourAnchorLoss
 from keras_fasrgan.losses.cross_replica import batch_mean
 from keras_fasrgan.losses.gan import attention_loss
 from keras_fasrgan.losses.gan import bce_with_logits
@@ -21,6 +22,7 @@ from keras_fasrgan.losses.weights import DEFAULT_LOSS_WEIGHTS
 from keras_fasrgan.losses.weights import resolve_loss_weights
 
 __all__ = [
+    "ColourAnchorLoss",
     "DEFAULT_LOSS_WEIGHTS",
     "PerceptualLoss",
     "attention_loss",

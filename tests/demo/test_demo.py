@@ -16,7 +16,6 @@ from keras_fasrgan.demo import evaluate_generators
 from keras_fasrgan.demo import metrics_table
 from keras_fasrgan.demo import run_demo
 from keras_fasrgan.demo import summary
-from keras_fasrgan.demo_recipe import ColourAnchorLoss
 from keras_fasrgan.presets import available_presets
 from keras_fasrgan.presets import load_preset
 from keras_fasrgan.presets import preset_info
@@ -64,27 +63,14 @@ def test_presets_listing_and_unknown_name():
         load_preset("no_such_preset")
 
 
-def test_colour_shift_and_anchor():
+def test_colour_shift():
     hr = np.full((8, 8, 3), 100, np.uint8)
     sr = hr.copy()
     sr[..., 1] += 2
     sr[0, 0, 2] = 164  # one pixel: +64 / 64 pixels = +1 level of mean
     assert colour_shift(sr, hr) == pytest.approx(2.0)
     assert colour_shift(sr[..., 2:], hr[..., 2:]) == pytest.approx(1.0)
-    # The anchor sees block means only: detail that averages out inside a block costs nothing.
-    anchor = ColourAnchorLoss(factor=4, weight=3.0)
-    flat = np.full((1, 8, 8, 3), 0.5, "float32")
-    checker = flat + 0.1 * (np.indices((8, 8)).sum(0) % 2 * 2 - 1)[None, :, :, None]
-    assert float(anchor(flat, checker.astype("float32"))) == pytest.approx(0.0, abs=1e-7)
-    assert float(anchor(flat, flat + 0.1)) == pytest.approx(0.3, rel=1e-5)
-    # The channel-mean term sees a colour cast of one image of the batch.
-    cast = np.concatenate([flat, flat], 0)
-    cast[1, ..., 0] += 0.06
-    means = ColourAnchorLoss(factor=4, weight=0.0, mean_weight=10.0)
-    assert float(means(np.concatenate([flat, flat], 0), cast)) == pytest.approx(0.1, rel=1e-4)
-    config = ColourAnchorLoss(factor=4, weight=3.0, mean_weight=10.0).get_config()
-    restored = ColourAnchorLoss.from_config(config)
-    assert (restored.weight, restored.mean_weight, restored.factor) == (3.0, 10.0, 4)
+
 
 
 def test_metrics_table_lists_every_model_and_niqe():
@@ -109,6 +95,17 @@ def test_summary_says_whether_niqe_improves_and_colours_hold():
     assert "within 1.50 levels" in good
     bad = summary(metrics, "psnr_model", "bad")
     assert "(not more natural)" in bad and "shifted by up to 2.60 levels" in bad
+
+
+def test_photos_smaller_than_a_niqe_block_get_no_niqe():
+    pairs = {name: (lr[:20, :24], hr[:80, :96]) for name, (lr, hr) in
+             sample_pairs(["astronaut", "coffee"]).items()}  # 72x88 after the crop: < 96
+    metrics, outputs = evaluate_generators({}, pairs)
+    assert metrics["images"]["astronaut"]["HR"]["niqe"] is None
+    assert metrics["mean"]["bicubic"]["niqe"] is None and metrics["mean"]["bicubic"]["psnr"] > 15
+    assert outputs["bicubic"]["coffee"].shape == (80, 96, 3)
+    metrics["mean"]["other"] = dict(metrics["mean"]["bicubic"])
+    assert "NIQE n/a" in summary(metrics, "bicubic", "other")
 
 
 def test_run_demo_end_to_end(tmp_path):
