@@ -132,6 +132,34 @@ def test_every_api_directive_resolves():
     assert not failures, "\n".join(failures)
 
 
+def _statically_visible(path):
+    """True when `a.b.Name` is defined or imported in module `a.b`'s source, as mkdocstrings
+    (griffe, which reads the source) needs: a name served by a module `__getattr__` is not."""
+    import ast
+
+    as_path = ROOT / path.replace(".", "/")
+    if as_path.with_suffix(".py").exists() or (as_path / "__init__.py").exists():
+        return True  # a module itself
+    module, _, name = path.rpartition(".")
+    file = ROOT / (module.replace(".", "/") + ".py")
+    if not file.exists():
+        file = ROOT / module.replace(".", "/") / "__init__.py"
+    names = set()
+    for node in ast.parse(file.read_text()).body:
+        if isinstance(node, (ast.FunctionDef, ast.ClassDef, ast.AsyncFunctionDef)):
+            names.add(node.name)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            names.update((a.asname or a.name).split(".")[0] for a in node.names)
+        elif isinstance(node, ast.Assign):
+            names.update(t.id for t in node.targets if isinstance(t, ast.Name))
+    return name in names
+
+
+def test_every_api_directive_is_visible_to_mkdocstrings():
+    hidden = [f"{page}: {path}" for page, path in _api_objects() if not _statically_visible(path)]
+    assert not hidden, "name the defining module (lazy exports are invisible):\n" + "\n".join(hidden)
+
+
 def test_cli_page_documents_every_command():
     from keras_fasrgan.cli import COMMANDS
 
