@@ -51,13 +51,9 @@ def machine_signature():
     import tensorflow as tf
 
     from keras_fasrgan.inference.engines import cpu_flags
+    from keras_fasrgan.inference.engines import cpu_info
 
-    model = ""
-    try:
-        with open("/proc/cpuinfo") as f:
-            model = next((ln.split(":", 1)[1].strip() for ln in f if ln.startswith("model name")), "")
-    except OSError:
-        pass
+    model = cpu_info().get("model name", "")
     flags = sorted(f for f in cpu_flags() if f.startswith(("avx", "fma", "amx", "sse4")))
     try:
         from importlib.metadata import version

@@ -44,16 +44,31 @@ def _tensorflow_has_gpu():
     return bool(tf.config.list_physical_devices("GPU"))
 
 
-def cpu_flags():
-    """The CPU's feature flags from Linux `/proc/cpuinfo` (empty where unknown)."""
+def cpu_info():
+    """The first processor's fields of Linux `/proc/cpuinfo` (empty where unknown).
+
+    Examples:
+        >>> cpu_info().get("model name")  # doctest: +SKIP
+        'AMD EPYC 9R14 96-Core Processor'
+    """
+    info = {}
     try:
         with open("/proc/cpuinfo") as f:
             for line in f:
-                if line.startswith("flags"):
-                    return set(line.split(":", 1)[1].split())
+                key, sep, value = line.partition(":")
+                key = key.strip()
+                if not key and info:
+                    break  # the blank line after the first processor
+                if sep and key not in info:
+                    info[key] = value.strip()
     except OSError:
         pass
-    return set()
+    return info
+
+
+def cpu_flags():
+    """The CPU's feature flags from Linux `/proc/cpuinfo` (empty where unknown)."""
+    return set(cpu_info().get("flags", "").split())
 
 
 def cpu_has_avx512():
