@@ -34,7 +34,6 @@ FIGURE_PHOTO = "coffee"
 # The first 40% of the fine-tuning steps train only the (fresh) discriminator.
 D_WARMUP_FRACTION = 0.4
 METRICS = ("psnr", "ssim", "niqe", "colour")
-NIQE_BLOCK = 96  # the patch size of NIQE (metrics.niqe): an image needs one after cropping
 
 
 def _log(message):
@@ -65,8 +64,9 @@ def colour_shift(sr, hr):
 def _niqe(image, scale):
     """NIQE with `scale` pixels cropped, or None for an image smaller than one NIQE block."""
     from keras_fasrgan.metrics import niqe
+    from keras_fasrgan.metrics.niqe import BLOCK_SIZE
 
-    if min(np.shape(image)[:2]) - 2 * scale < NIQE_BLOCK:
+    if min(np.shape(image)[:2]) - 2 * scale < BLOCK_SIZE:
         return None
     return round(niqe(image, crop_border=scale), 3)
 

@@ -42,6 +42,7 @@ _PARAMS_HELP = (
 )
 # The standard pristine model, shipped as package data.
 DEFAULT_PARAMS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "niqe_pris_params.npz")
+BLOCK_SIZE = 96  # the patch size of the official release (an image needs one block)
 # |I - mu| below this (0-255 scale) is the rounding residue of an exact 0: 7x7 window sums are
 # exact to about 1e-12 here, while a real difference is at least about 1e-4 on integer images.
 MSCN_ZERO = 1e-9
@@ -179,7 +180,7 @@ def mscn(image, window):
     return centred / (sigma + 1)
 
 
-def niqe_features(y, window, block_size=96):
+def niqe_features(y, window, block_size=BLOCK_SIZE):
     """`(n_blocks, 36)` features of a (rounded) Y image on the 0-255 scale, at two scales."""
     from keras_fasrgan.data.imresize import imresize
 
@@ -206,7 +207,7 @@ def niqe_features(y, window, block_size=96):
     return np.concatenate(per_scale, axis=1)
 
 
-def niqe(image, params_path=None, crop_border=0, block_size=96):
+def niqe(image, params_path=None, crop_border=0, block_size=BLOCK_SIZE):
     """Natural Image Quality Evaluator score (lower is better), as the official release.
 
     Args:
